@@ -1,0 +1,38 @@
+package dev.runnerscale.autoscaler.jobs;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The durable ledger of workflow jobs: the autoscaler's only record of demand. Implementations must apply
+ * observations with the merge rules of the ledger merge rules atomically per job, so that several replicas writing the
+ * same job at once converge on the same row.
+ */
+public interface JobLedger {
+
+    /** The job, or empty when no delivery of it was ever accepted. */
+    Optional<LedgerJob> find(long jobId);
+
+    /** Per configured pool, the current counts (a pool with no jobs has zero counts, never a missing key). */
+    Map<String, PoolJobCounts> countsByPool();
+
+    /**
+     * Jobs of a pool (not refused) still {@code queued} or {@code in_progress} whose last change is older than
+     * {@code cutoff}: candidates for a check against GitHub because a delivery may have been missed. Oldest first.
+     */
+    List<LedgerJob> unfinishedSince(Instant cutoff, int limit);
+
+    /**
+     * Applies what GitHub's API says of a job (the missed-event check) through the same merge rules as a webhook
+     * delivery. Returns the row after the merge, or empty when the ledger does not hold the job.
+     */
+    Optional<LedgerJob> correct(JobObservation observation);
+
+    /**
+     * Ends demand that can no longer be real (GitHub no longer knows the job, or it is older than GitHub's 24-hour
+     * queue limit): the job is marked completed with conclusion {@code expired}. Returns whether the row changed.
+     */
+    boolean expire(long jobId, Instant now);
+}

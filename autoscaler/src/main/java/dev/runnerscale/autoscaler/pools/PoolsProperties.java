@@ -1,0 +1,150 @@
+package dev.runnerscale.autoscaler.pools;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.AssertTrue;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * The runner pools this autoscaler serves ({@code runnerscale.pools[*]}). Configuration order matters: it breaks
+ * ties when a job's labels match several pools equally well.
+ */
+@Validated
+@ConfigurationProperties("runnerscale")
+public record PoolsProperties(@DefaultValue List<@Valid Pool> pools) {
+
+    public PoolsProperties {
+        pools = List.copyOf(pools);
+    }
+
+    @AssertTrue(message = "runnerscale.pools[*].name must be unique")
+    public boolean isEveryPoolNameUnique() {
+        Set<String> seen = new HashSet<>();
+        return pools.stream().allMatch(p -> p.name() == null || seen.add(p.name()));
+    }
+
+    /**
+     * One pool of identical ephemeral runners.
+     *
+     * @param name DNS-1123 label, at most 40 characters, because pod names are {@code <name>-<slot>}
+     * @param labels the runner labels; a job belongs to the pool whose labels contain all of the job's labels
+     * @param github where the runners register (organisation or repository)
+     * @param minIdle warm runners kept registered and idle
+     * @param max hard cap of runners (pods) of the pool at any instant
+     * @param idleTimeout how long a registered, idle runner above {@code minIdle} may stay
+     * @param pendingTimeout how long a pod may stay pending before it is replaced
+     * @param namespace Kubernetes namespace of the runner pods
+     * @param pod the runner pod template
+     */
+    public record Pool(
+            @NotBlank
+            @Pattern(
+                    regexp = "[a-z0-9]([-a-z0-9]{0,38}[a-z0-9])?",
+                    message = "must be a DNS-1123 label of at most 40 characters")
+            String name,
+
+            @NotEmpty List<@NotBlank String> labels,
+            @NotNull @Valid GitHubScope github,
+            @DefaultValue("0") @Min(0) int minIdle,
+            @DefaultValue("10") @Min(0) @Max(1000) int max,
+            @DefaultValue("10m") @NotNull Duration idleTimeout,
+            @DefaultValue("5m") @NotNull Duration pendingTimeout,
+            @DefaultValue("runnerscale-runners") @NotBlank String namespace,
+            @DefaultValue @NotNull @Valid PodTemplate pod) {
+
+        public Pool {
+            labels = List.copyOf(labels);
+        }
+
+        /** The pool's labels, lower-cased, for case-insensitive matching. */
+        public Set<String> normalizedLabels() {
+            Set<String> out = new HashSet<>();
+            labels.forEach(l -> out.add(l.trim().toLowerCase(Locale.ROOT)));
+            return out;
+        }
+
+        @AssertTrue(message = "min-idle must not exceed max")
+        public boolean isMinIdleWithinMax() {
+            return minIdle <= max;
+        }
+    }
+
+    /**
+     * Where runners of a pool register with GitHub.
+     *
+     * @param owner organisation (or user) login
+     * @param repository repository name for a repository-scoped pool; blank for an organisation-scoped pool
+     * @param runnerGroupId runner group of organisation runners (GitHub's default group is 1)
+     */
+    public record GitHubScope(
+            @NotBlank String owner,
+            @DefaultValue("") String repository,
+            @DefaultValue("1") @Min(1) long runnerGroupId) {
+
+        public boolean organisationScoped() {
+            return repository == null || repository.isBlank();
+        }
+    }
+
+    /**
+     * The runner pod template.
+     *
+     * @param image runner image, version pinned
+     * @param resources requests and limits (both required: an unbounded runner starves its neighbours)
+     * @param nodeSelector node selector, for example the spot node group
+     * @param tolerations tolerations, for example of the spot node group's taint
+     * @param env extra environment of the runner container
+     * @param serviceAccount service account of the pod (its token is not mounted)
+     * @param terminationGracePeriod long enough for a job to notice a shutdown
+     * @param dockerInDocker explicit opt-in for a privileged Docker-in-Docker side container
+     */
+    public record PodTemplate(
+            @DefaultValue("ghcr.io/actions/actions-runner:2.329.0") @NotBlank
+            String image,
+
+            @DefaultValue @NotNull @Valid Resources resources,
+            @DefaultValue Map<String, String> nodeSelector,
+            @DefaultValue List<@Valid Toleration> tolerations,
+            @DefaultValue Map<String, String> env,
+            @DefaultValue("") String serviceAccount,
+            @DefaultValue("5m") @NotNull Duration terminationGracePeriod,
+            @DefaultValue("false") boolean dockerInDocker) {
+
+        public PodTemplate {
+            nodeSelector = Map.copyOf(nodeSelector);
+            tolerations = List.copyOf(tolerations);
+            env = Map.copyOf(env);
+        }
+    }
+
+    /** Kubernetes quantities, for example {@code 2} CPUs and {@code 4Gi}. */
+    public record Resources(
+            @DefaultValue("1") @NotBlank String cpuRequest,
+            @DefaultValue("2Gi") @NotBlank String memoryRequest,
+            @DefaultValue("2") @NotBlank String cpuLimit,
+            @DefaultValue("4Gi") @NotBlank String memoryLimit) {}
+
+    public record Toleration(
+            @NotBlank String key,
+
+            @DefaultValue("Equal") @Pattern(regexp = "Equal|Exists")
+            String operator,
+
+            @DefaultValue("") String value,
+
+            @DefaultValue("") @Pattern(regexp = "|NoSchedule|PreferNoSchedule|NoExecute")
+            String effect) {}
+}

@@ -1,0 +1,135 @@
+package dev.runnerscale.autoscaler.runners;
+
+import static dev.runnerscale.autoscaler.runners.RunnerPodFactory.MANAGED_BY;
+import static dev.runnerscale.autoscaler.runners.RunnerPodFactory.MANAGED_BY_LABEL;
+import static dev.runnerscale.autoscaler.runners.RunnerPodFactory.POOL_LABEL;
+
+import dev.runnerscale.autoscaler.pools.PoolsProperties.Pool;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.net.HttpURLConnection;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The adapter that talks to the API server about runner pods and their Secrets. It never decides anything; every
+ * write is idempotent in effect (a create of an existing name reports {@link Outcome#ALREADY_EXISTS}, a delete of a
+ * missing object is a no-op), so a repeated pass converges instead of failing.
+ */
+public class KubernetesRunnerFleet {
+
+    public enum Outcome {
+        CREATED,
+        ALREADY_EXISTS,
+        PATCHED,
+        NOOP,
+        DELETED
+    }
+
+    private final KubernetesClient client;
+
+    public KubernetesRunnerFleet(KubernetesClient client) {
+        this.client = client;
+    }
+
+    public List<Pod> pods(Pool pool) {
+        return client.pods()
+                .inNamespace(pool.namespace())
+                .withLabel(MANAGED_BY_LABEL, MANAGED_BY)
+                .withLabel(POOL_LABEL, pool.name())
+                .list()
+                .getItems();
+    }
+
+    public List<Secret> secrets(Pool pool) {
+        return client.secrets()
+                .inNamespace(pool.namespace())
+                .withLabel(MANAGED_BY_LABEL, MANAGED_BY)
+                .withLabel(POOL_LABEL, pool.name())
+                .list()
+                .getItems();
+    }
+
+    /**
+     * Creates the pod. The name is the slot, so a pod over the cap cannot exist: the API server answers a second
+     * create of the same name with 409, which means another pass (or replica) already filled the slot.
+     */
+    public CreatedPod createPod(Pod desired) {
+        try {
+            Pod created = client.pods()
+                    .inNamespace(desired.getMetadata().getNamespace())
+                    .resource(desired)
+                    .create();
+            return new CreatedPod(Outcome.CREATED, Optional.of(created));
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == HttpURLConnection.HTTP_CONFLICT) {
+                return new CreatedPod(Outcome.ALREADY_EXISTS, Optional.empty());
+            }
+            throw e;
+        }
+    }
+
+    public record CreatedPod(Outcome outcome, Optional<Pod> pod) {}
+
+    /**
+     * Creates the Secret. Secrets are immutable, so a leftover of an earlier pod in the same slot (whose owner the
+     * garbage collector has not reached yet) is deleted and the Secret created anew.
+     */
+    public Outcome createSecret(Secret desired) {
+        var secrets = client.secrets().inNamespace(desired.getMetadata().getNamespace());
+        try {
+            secrets.resource(desired).create();
+            return Outcome.CREATED;
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
+                throw e;
+            }
+        }
+        secrets.withName(desired.getMetadata().getName()).delete();
+        secrets.resource(desired).create();
+        return Outcome.CREATED;
+    }
+
+    /** Adds or changes annotations; patches only when a value differs. */
+    public Outcome annotate(Pod pod, Map<String, String> annotations) {
+        Map<String, String> current = pod.getMetadata().getAnnotations();
+        boolean same = current != null
+                && annotations.entrySet().stream().allMatch(e -> Objects.equals(current.get(e.getKey()), e.getValue()));
+        if (same) {
+            return Outcome.NOOP;
+        }
+        // A JSON merge patch of the annotations alone: no resourceVersion, so it never conflicts with the kubelet's
+        // status updates, and it cannot resurrect a deleted pod (404).
+        Map<String, Object> patch = Map.of("metadata", Map.of("annotations", annotations));
+        client.pods()
+                .inNamespace(pod.getMetadata().getNamespace())
+                .withName(pod.getMetadata().getName())
+                .patch(PatchContext.of(PatchType.JSON_MERGE), Serialization.asJson(patch));
+        return Outcome.PATCHED;
+    }
+
+    /** Deletes a runner pod and its JIT Secret (the garbage collector would too, but not before the slot is reused). */
+    public Outcome deleteRunner(String namespace, String podName) {
+        boolean pod =
+                !client.pods().inNamespace(namespace).withName(podName).delete().isEmpty();
+        deleteSecret(namespace, RunnerPodFactory.secretName(podName));
+        return pod ? Outcome.DELETED : Outcome.NOOP;
+    }
+
+    public Outcome deleteSecret(String namespace, String secretName) {
+        return client.secrets()
+                        .inNamespace(namespace)
+                        .withName(secretName)
+                        .delete()
+                        .isEmpty()
+                ? Outcome.NOOP
+                : Outcome.DELETED;
+    }
+}

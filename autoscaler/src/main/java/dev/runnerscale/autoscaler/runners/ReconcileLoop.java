@@ -1,0 +1,216 @@
+package dev.runnerscale.autoscaler.runners;
+
+import dev.runnerscale.autoscaler.jobs.JobLedgerChanged;
+import dev.runnerscale.autoscaler.leader.Leadership;
+import dev.runnerscale.autoscaler.leader.LeadershipChanged;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.context.event.EventListener;
+
+/**
+ * Drives the reconciler: one thread, passes triggered by ledger changes (webhook deliveries), runner pod events
+ * (informer) and a periodic resync. Leading edge and coalescing: a trigger runs a pass at once if none is running;
+ * triggers that arrive during a pass mark their pools dirty and cause exactly one follow-up pass. Only the leader
+ * reconciles; a follower drops triggers and catches up with a full pass when it becomes leader.
+ *
+ * <p>{@code client} may be null: then no pod informer is started (ledger triggers, requeues and resync only).
+ */
+public class ReconcileLoop implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(ReconcileLoop.class);
+
+    private final RunnerReconciler reconciler;
+    private final Leadership leadership;
+    private final KubernetesClient client;
+    private final Duration resyncPeriod;
+    private final Clock clock;
+    private final Set<String> dirty = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean scheduled = new AtomicBoolean();
+    private final AtomicLong passes = new AtomicLong();
+    private final List<SharedIndexInformer<Pod>> informers = new ArrayList<>();
+    private volatile ScheduledExecutorService executor;
+    private volatile boolean running;
+
+    public ReconcileLoop(
+            RunnerReconciler reconciler,
+            Leadership leadership,
+            KubernetesClient client,
+            Duration resyncPeriod,
+            Clock clock) {
+        this.reconciler = reconciler;
+        this.leadership = leadership;
+        this.client = client;
+        this.resyncPeriod = resyncPeriod;
+        this.clock = clock;
+    }
+
+    @EventListener
+    public void onLedgerChanged(JobLedgerChanged event) {
+        if (event.pool() == null) {
+            requestAll();
+        } else {
+            request(event.pool());
+        }
+    }
+
+    @EventListener
+    public void onLeadershipChanged(LeadershipChanged event) {
+        if (event.leader()) {
+            requestAll();
+        }
+    }
+
+    public void request(String pool) {
+        dirty.add(pool);
+        schedule();
+    }
+
+    public void requestAll() {
+        dirty.addAll(reconciler.poolNames());
+        schedule();
+    }
+
+    /** Passes run so far (for tests and the benchmark to wait on). */
+    public long passes() {
+        return passes.get();
+    }
+
+    private void schedule() {
+        ScheduledExecutorService current = executor;
+        if (current != null && scheduled.compareAndSet(false, true)) {
+            current.execute(this::pass);
+        }
+    }
+
+    private void pass() {
+        scheduled.set(false);
+        if (!leadership.isLeader()) {
+            dirty.clear();
+            return;
+        }
+        Set<String> pools = new HashSet<>(dirty);
+        dirty.removeAll(pools);
+        if (pools.isEmpty()) {
+            return;
+        }
+        String passId = Long.toString(passes.incrementAndGet(), 36);
+        try {
+            Optional<Instant> next = reconciler.reconcile(pools, passId);
+            next.ifPresent(at -> requeue(pools, at));
+        } catch (RuntimeException e) {
+            // Never let one bad pass end the loop: log it and try again shortly.
+            log.error("reconcile pass {} failed; retrying in 1s", passId, e);
+            requeue(pools, clock.instant().plusSeconds(1));
+        }
+    }
+
+    private void requeue(Set<String> pools, Instant at) {
+        long delay = Math.max(0, Duration.between(clock.instant(), at).toMillis());
+        ScheduledExecutorService current = executor;
+        if (current == null || !running) {
+            return;
+        }
+        if (delay == 0) {
+            pools.forEach(this::request);
+        } else {
+            current.schedule(() -> pools.forEach(this::request), Math.max(delay, 50), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    @Override
+    public void start() {
+        executor = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "runnerscale-reconciler");
+            t.setDaemon(true);
+            return t;
+        });
+        running = true;
+        Set<String> namespaces = new HashSet<>();
+        if (client == null) {
+            namespaces.clear(); // no informer: triggered by the ledger, requeues and the resync only
+        }
+        (client == null ? List.<String>of() : reconciler.poolNames())
+                .forEach(p -> reconciler.pool(p).ifPresent(pool -> namespaces.add(pool.namespace())));
+        for (String namespace : namespaces) {
+            informers.add(client.pods()
+                    .inNamespace(namespace)
+                    .withLabel(RunnerPodFactory.MANAGED_BY_LABEL, RunnerPodFactory.MANAGED_BY)
+                    .inform(new PodEvents()));
+        }
+        long resync = resyncPeriod.toMillis();
+        executor.scheduleAtFixedRate(this::requestAll, resync, resync, TimeUnit.MILLISECONDS);
+        requestAll();
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+        informers.forEach(SharedIndexInformer::close);
+        informers.clear();
+        ScheduledExecutorService current = executor;
+        executor = null;
+        if (current != null) {
+            current.shutdown();
+            try {
+                if (!current.awaitTermination(10, TimeUnit.SECONDS)) {
+                    current.shutdownNow();
+                }
+            } catch (InterruptedException e) {
+                current.shutdownNow();
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    /** Pod changes only name the pool to look at again; the pass re-reads everything (level-based). */
+    private final class PodEvents implements ResourceEventHandler<Pod> {
+
+        @Override
+        public void onAdd(Pod pod) {
+            poke(pod);
+        }
+
+        @Override
+        public void onUpdate(Pod oldPod, Pod newPod) {
+            poke(newPod);
+        }
+
+        @Override
+        public void onDelete(Pod pod, boolean deletedFinalStateUnknown) {
+            poke(pod);
+        }
+
+        private void poke(Pod pod) {
+            String pool = pod.getMetadata().getLabels() == null
+                    ? null
+                    : pod.getMetadata().getLabels().get(RunnerPodFactory.POOL_LABEL);
+            if (pool != null) {
+                request(pool);
+            }
+        }
+    }
+}

@@ -1,0 +1,698 @@
+package dev.runnerscale.autoscaler.runners;
+
+import static dev.runnerscale.autoscaler.runners.RunnerPodFactory.DO_NOT_DISRUPT_ANNOTATION;
+import static dev.runnerscale.autoscaler.runners.RunnerPodFactory.REGISTRATION_ANNOTATION;
+import static dev.runnerscale.autoscaler.runners.RunnerPodFactory.RUNNER_ID_ANNOTATION;
+import static dev.runnerscale.autoscaler.runners.RunnerPodFactory.RUNNER_NAME_ANNOTATION;
+import static dev.runnerscale.autoscaler.runners.RunnerPodFactory.SLOT_LABEL;
+
+import dev.runnerscale.autoscaler.github.GitHubRateLimitedException;
+import dev.runnerscale.autoscaler.github.GitHubRunnerApi;
+import dev.runnerscale.autoscaler.github.GitHubRunnerApi.JitRunner;
+import dev.runnerscale.autoscaler.github.GitHubRunnerApi.RegisteredRunner;
+import dev.runnerscale.autoscaler.github.GitHubRunnerApi.RunnerRemoval;
+import dev.runnerscale.autoscaler.github.GitHubUnavailableException;
+import dev.runnerscale.autoscaler.jobs.JobLedger;
+import dev.runnerscale.autoscaler.jobs.JobStatus;
+import dev.runnerscale.autoscaler.jobs.LedgerJob;
+import dev.runnerscale.autoscaler.jobs.PoolJobCounts;
+import dev.runnerscale.autoscaler.pools.PoolsProperties;
+import dev.runnerscale.autoscaler.pools.PoolsProperties.Pool;
+import dev.runnerscale.autoscaler.scaling.FailureBackoff;
+import dev.runnerscale.autoscaler.scaling.ObservedRunner;
+import dev.runnerscale.autoscaler.scaling.PoolLimits;
+import dev.runnerscale.autoscaler.scaling.PoolSnapshot;
+import dev.runnerscale.autoscaler.scaling.RunnerState;
+import dev.runnerscale.autoscaler.scaling.ScalingDecision;
+import dev.runnerscale.autoscaler.scaling.ScalingDirection;
+import dev.runnerscale.autoscaler.scaling.ScalingPolicy;
+import dev.runnerscale.autoscaler.scaling.ScalingReason;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * One reconcile pass per pool: observe (pods, ledger, GitHub's busy flags), decide with the pure
+ * {@link ScalingPolicy}, and converge. Level-based: nothing depends on the event that triggered the pass, so a
+ * repeated or concurrent pass does no harm — the slot-named pods make the API server refuse anything over the cap.
+ *
+ * <p>Order inside a pass: delete terminal and stuck pods; create missing pods (the create is the latency that
+ * matters); register the new pods with GitHub (JIT config into a Secret owned by the pod); then the GitHub-side work
+ * (busy flags, scale-down, orphans), which waits while GitHub is unavailable or rate-limited and never blocks
+ * scale-up.
+ */
+public class RunnerReconciler {
+
+    private static final Logger log = LoggerFactory.getLogger(RunnerReconciler.class);
+    private static final Duration UNAVAILABLE_HOLD = Duration.ofSeconds(2);
+    private static final Duration ERROR_REQUEUE = Duration.ofSeconds(1);
+    private static final int LEDGER_SCAN_LIMIT = 10_000;
+    private static final char[] ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
+
+    private final Map<String, Pool> pools = new LinkedHashMap<>();
+    private final RunnersProperties properties;
+    private final JobLedger ledger;
+    private final GitHubRunnerApi github;
+    private final KubernetesRunnerFleet fleet;
+    private final RunnerEvents events;
+    private final PoolStatusBoard board;
+    private final RunnerMetrics metrics;
+    private final Clock clock;
+    private final ScalingPolicy policy;
+    private final SecureRandom random = new SecureRandom();
+
+    private final Map<String, FailureBackoff> backoff = new ConcurrentHashMap<>();
+    private final Map<String, Set<String>> githubBusy = new ConcurrentHashMap<>();
+    private final Map<String, Instant> lastGithubSync = new ConcurrentHashMap<>();
+    private final Set<String> awaitingRegistration = ConcurrentHashMap.newKeySet();
+    private final Map<String, Map<String, Instant>> sightings = new ConcurrentHashMap<>();
+    private volatile Instant githubHeldUntil = Instant.MIN;
+
+    public RunnerReconciler(
+            PoolsProperties poolsProperties,
+            RunnersProperties properties,
+            JobLedger ledger,
+            GitHubRunnerApi github,
+            KubernetesRunnerFleet fleet,
+            RunnerEvents events,
+            PoolStatusBoard board,
+            RunnerMetrics metrics,
+            Clock clock) {
+        poolsProperties.pools().forEach(p -> pools.put(p.name(), p));
+        this.properties = properties;
+        this.ledger = ledger;
+        this.github = github;
+        this.fleet = fleet;
+        this.events = events;
+        this.board = board;
+        this.metrics = metrics;
+        this.clock = clock;
+        this.policy = new ScalingPolicy(clock);
+    }
+
+    public Collection<String> poolNames() {
+        return pools.keySet();
+    }
+
+    public Optional<Pool> pool(String name) {
+        return Optional.ofNullable(pools.get(name));
+    }
+
+    /** Reconciles the named pools; returns when a pass is next needed (sooner than the periodic resync), if ever. */
+    public Optional<Instant> reconcile(Collection<String> poolNames, String passId) {
+        Instant now = clock.instant();
+        Map<String, PoolJobCounts> counts = ledger.countsByPool();
+        Set<String> ledgerBusy = ledgerBusyRunnerNames(now);
+        Instant requeue = null;
+        for (String name : poolNames) {
+            Pool pool = pools.get(name);
+            if (pool == null) {
+                continue; // a job of a pool that is no longer configured
+            }
+            MDC.put("pool", name);
+            MDC.put("pass_id", passId);
+            try {
+                Instant next = metrics.reconcileTimer()
+                        .record(() ->
+                                reconcilePool(pool, counts.getOrDefault(name, PoolJobCounts.empty(name)), ledgerBusy));
+                requeue = earliest(requeue, next);
+            } catch (KubernetesClientException e) {
+                // The requeue is the retry for Kubernetes: no retry layer of our own.
+                log.warn("Kubernetes API error (HTTP {}), pass requeued: {}", e.getCode(), e.getMessage());
+                requeue = earliest(requeue, clock.instant().plus(ERROR_REQUEUE));
+            } finally {
+                MDC.remove("pool");
+                MDC.remove("pass_id");
+            }
+        }
+        return Optional.ofNullable(requeue);
+    }
+
+    /** The pool as it is now (read-only): used by the pass and by the operator view on any replica. */
+    public Observation observe(Pool pool) {
+        Instant now = clock.instant();
+        PoolJobCounts counts = ledger.countsByPool().getOrDefault(pool.name(), PoolJobCounts.empty(pool.name()));
+        return observe(pool, counts, ledgerBusyRunnerNames(now), now);
+    }
+
+    /** A pool's pods, what each is doing, and what the policy would decide now. */
+    public record Observation(
+            Pool pool,
+            PoolJobCounts counts,
+            List<Pod> pods,
+            Map<String, ObservedRunner> runners,
+            ScalingDecision decision) {}
+
+    private Observation observe(Pool pool, PoolJobCounts counts, Set<String> ledgerBusy, Instant now) {
+        List<Pod> pods = fleet.pods(pool);
+        Set<String> busy = new HashSet<>(ledgerBusy);
+        busy.addAll(githubBusy.getOrDefault(pool.name(), Set.of()));
+        Map<String, ObservedRunner> runners = new LinkedHashMap<>();
+        Map<String, Instant> seen = sightings.computeIfAbsent(pool.name(), p -> new ConcurrentHashMap<>());
+        Set<String> present = new HashSet<>();
+        for (Pod pod : pods) {
+            ObservedRunner observed = classify(pod, busy, now);
+            // A state lasts since the later of the server's timestamp and our first sighting of it: the server's
+            // clock is not ours, and a pod must never be replaced or retired early because of clock skew (after a
+            // restart the timers start again, which errs on the side of keeping the pod).
+            String key = pod.getMetadata().getUid() + "/" + observed.state();
+            present.add(key);
+            Instant first = seen.computeIfAbsent(key, k -> now);
+            if (first.isAfter(observed.since())) {
+                observed = new ObservedRunner(observed.podName(), observed.slot(), observed.state(), first);
+            }
+            runners.put(pod.getMetadata().getName(), observed);
+        }
+        seen.keySet().retainAll(present);
+        PoolSnapshot snapshot = new PoolSnapshot(
+                limits(pool),
+                counts.queued(),
+                counts.inProgress(),
+                List.copyOf(runners.values()),
+                backoff.getOrDefault(pool.name(), FailureBackoff.NONE).heldUntil());
+        return new Observation(pool, counts, pods, runners, policy.decide(snapshot));
+    }
+
+    /** The pool now, with the last decision a pass of this replica applied (none on a follower). */
+    public PoolStatus statusNow(Pool pool) {
+        PoolStatus live = status(observe(pool));
+        return new PoolStatus(
+                live.name(),
+                live.desired(),
+                live.pending(),
+                live.idle(),
+                live.busy(),
+                live.failed(),
+                live.queued(),
+                live.inProgress(),
+                live.min(),
+                live.max(),
+                board.last(pool.name()).map(PoolStatus::lastDecision).orElse(null));
+    }
+
+    /** Every runner pod of every pool, as the operator sees it now. */
+    public List<RunnerView> runnersNow() {
+        Instant now = clock.instant();
+        Set<String> busy = ledgerBusyRunnerNames(now);
+        List<RunnerView> views = new ArrayList<>();
+        for (Pool pool : pools.values()) {
+            Set<String> poolBusy = new HashSet<>(busy);
+            poolBusy.addAll(githubBusy.getOrDefault(pool.name(), Set.of()));
+            for (Pod pod : fleet.pods(pool)) {
+                ObservedRunner runner = classify(pod, poolBusy, now);
+                String id = annotation(pod, RUNNER_ID_ANNOTATION);
+                Instant created = instant(pod.getMetadata().getCreationTimestamp(), now);
+                views.add(new RunnerView(
+                        pool.name(),
+                        pod.getMetadata().getName(),
+                        id == null ? null : parseLong(id),
+                        annotation(pod, RUNNER_NAME_ANNOTATION),
+                        viewState(runner.state()),
+                        Math.max(0, Duration.between(created, now).toSeconds())));
+            }
+        }
+        return views;
+    }
+
+    private static String viewState(RunnerState state) {
+        // A succeeded pod is about to be deleted: to the operator it is terminating.
+        return state == RunnerState.SUCCEEDED ? "terminating" : state.wire();
+    }
+
+    private static Long parseLong(String value) {
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    static PoolLimits limits(Pool pool) {
+        return new PoolLimits(pool.name(), pool.minIdle(), pool.max(), pool.idleTimeout(), pool.pendingTimeout());
+    }
+
+    private Instant reconcilePool(Pool pool, PoolJobCounts counts, Set<String> ledgerBusy) {
+        Instant now = clock.instant();
+        Observation observation = observe(pool, counts, ledgerBusy, now);
+        ScalingDecision decision = observation.decision();
+        Map<String, Pod> podsByName = observation.pods().stream()
+                .collect(Collectors.toMap(p -> p.getMetadata().getName(), p -> p));
+        Instant requeue = null;
+
+        // 1. Terminal and stuck pods free their slots; failed ones feed the back-off.
+        for (String podName : decision.podsToDelete()) {
+            Pod pod = podsByName.get(podName);
+            ObservedRunner runner = observation.runners().get(podName);
+            if (runner.state() == RunnerState.FAILED) {
+                events.record(pod, RunnerEvents.WARNING, "RunnerFailed", "runner pod failed; replaced with back-off");
+                log.warn("runner pod {} failed; deleting it, it does not count as capacity", podName);
+            } else if (runner.state() == RunnerState.PENDING) {
+                events.record(
+                        pod,
+                        RunnerEvents.WARNING,
+                        "RunnerPendingTimeout",
+                        "pending longer than " + pool.pendingTimeout() + "; replaced");
+                log.warn("runner pod {} pending past {}; replacing it", podName, pool.pendingTimeout());
+            }
+            fleet.deleteRunner(pool.namespace(), podName);
+            awaitingRegistration.remove(key(pool, podName));
+        }
+        FailureBackoff previous = backoff.getOrDefault(pool.name(), FailureBackoff.NONE);
+        FailureBackoff next = !decision.failedPods().isEmpty()
+                ? previous.afterFailures(
+                        decision.failedPods().size(),
+                        now,
+                        properties.failureBackoffInitial(),
+                        properties.failureBackoffMax())
+                : decision.succeededPods().isEmpty() ? previous : previous.afterSuccess();
+        backoff.put(pool.name(), next);
+        if (decision.reason() == ScalingReason.FAILURE_BACKOFF
+                || !decision.failedPods().isEmpty()) {
+            requeue = earliest(requeue, next.heldUntil());
+        }
+        if (!decision.podsToDelete().isEmpty()) {
+            requeue = earliest(requeue, now); // the freed slots are refilled by the next pass
+        }
+
+        // 2. Create the missing pods; a 409 means the slot is taken (another pass or replica): the cap holds.
+        boolean dryRun = github.dryRun();
+        List<Pod> created = new ArrayList<>();
+        for (int slot : decision.slotsToCreate()) {
+            String runnerName = runnerName(pool, slot);
+            Pod desired = RunnerPodFactory.desiredPod(pool, slot, runnerName, dryRun);
+            KubernetesRunnerFleet.CreatedPod result = fleet.createPod(desired);
+            if (result.outcome() == KubernetesRunnerFleet.Outcome.CREATED) {
+                Pod pod = result.pod().orElseThrow();
+                created.add(pod);
+                if (dryRun) {
+                    log.info(
+                            "GitHub dry-run (no credentials): runner pod {} created, registration SKIPPED",
+                            pod.getMetadata().getName());
+                } else {
+                    awaitingRegistration.add(key(pool, pod.getMetadata().getName()));
+                }
+            } else {
+                log.debug("slot {} of {} already taken", slot, pool.name());
+            }
+        }
+        metrics.scaleEvents(pool.name(), ScalingDirection.UP, decision.reason(), created.size());
+
+        // 3. Register the new pods: JIT config into a Secret the pod mounts.
+        if (!dryRun) {
+            for (Pod pod : created) {
+                if (!register(pool, pod, now)) {
+                    break;
+                }
+            }
+        }
+        for (Pod pod : created) {
+            events.record(
+                    pod,
+                    RunnerEvents.NORMAL,
+                    "ScaleUp",
+                    "runner created: " + decision.reason().wire() + " (desired " + decision.desired() + ")");
+        }
+        if (!created.isEmpty()) {
+            log.info(
+                    "created {} runner pod(s): {} (desired {}, active {})",
+                    created.size(),
+                    decision.reason().wire(),
+                    decision.desired(),
+                    decision.active());
+        }
+
+        // 4. GitHub-side work: busy flags, retries of registration, scale-down, orphans.
+        if (dryRun) {
+            retireUnregistered(pool, decision, podsByName);
+        } else {
+            requeue = earliest(requeue, githubWork(pool, decision, observation, now));
+        }
+        if (!awaitingRegistration.isEmpty()) {
+            requeue = earliest(requeue, now.plus(ERROR_REQUEUE));
+        }
+        requeue = earliest(requeue, nextTimeout(pool, observation));
+
+        board.update(status(observation));
+        return requeue;
+    }
+
+    /** Registers a pod with GitHub; false when GitHub is unavailable (the rest waits for a later pass). */
+    private boolean register(Pool pool, Pod pod, Instant now) {
+        if (now.isBefore(githubHeldUntil)) {
+            return false;
+        }
+        String podName = pod.getMetadata().getName();
+        String runnerName = pod.getMetadata().getAnnotations().get(RUNNER_NAME_ANNOTATION);
+        JitRunner jit;
+        try {
+            jit = github.createJitRunner(pool.github(), runnerName, pool.labels());
+        } catch (GitHubRateLimitedException e) {
+            holdGitHub(e.retryAt(), "rate-limited", e);
+            return false;
+        } catch (GitHubUnavailableException e) {
+            holdGitHub(clock.instant().plus(UNAVAILABLE_HOLD), "unavailable", e);
+            return false;
+        }
+        fleet.createSecret(RunnerPodFactory.desiredSecret(pool, pod, jit.encodedJitConfig()));
+        fleet.annotate(pod, Map.of(RUNNER_ID_ANNOTATION, Long.toString(jit.runnerId())));
+        awaitingRegistration.remove(key(pool, podName));
+        log.debug("runner {} registered as GitHub runner {}", podName, jit.runnerId());
+        return true;
+    }
+
+    private void holdGitHub(Instant until, String why, RuntimeException e) {
+        if (until != null && until.isAfter(githubHeldUntil)) {
+            githubHeldUntil = until;
+        }
+        log.warn("GitHub {}: GitHub work skipped until {} ({})", why, githubHeldUntil, e.getMessage());
+    }
+
+    private Instant githubWork(Pool pool, ScalingDecision decision, Observation observation, Instant now) {
+        if (now.isBefore(githubHeldUntil)) {
+            return githubHeldUntil;
+        }
+        // Pending pods without a registration: ours whose registration failed, or another replica's after a grace.
+        for (Pod pod : observation.pods()) {
+            ObservedRunner runner = observation.runners().get(pod.getMetadata().getName());
+            if (runner.state() == RunnerState.PENDING
+                    && !registered(pod)
+                    && !decision.podsToDelete().contains(runner.podName())) {
+                boolean ours = awaitingRegistration.contains(key(pool, runner.podName()));
+                boolean abandoned =
+                        !runner.since().plus(properties.registrationGrace()).isAfter(now);
+                if (ours || abandoned) {
+                    // A fresh name: the old one may be half-registered; the orphan sweep removes it.
+                    String fresh = runnerName(pool, runner.slot());
+                    fleet.annotate(pod, Map.of(RUNNER_NAME_ANNOTATION, fresh));
+                    pod.getMetadata().getAnnotations().put(RUNNER_NAME_ANNOTATION, fresh);
+                    awaitingRegistration.add(key(pool, runner.podName()));
+                    if (!register(pool, pod, now)) {
+                        return githubHeldUntil;
+                    }
+                }
+            }
+        }
+
+        Instant last = lastGithubSync.get(pool.name());
+        boolean due = !decision.podsToRetire().isEmpty()
+                || last == null
+                || !last.plus(properties.githubSyncInterval()).isAfter(now);
+        if (!due) {
+            return last.plus(properties.githubSyncInterval());
+        }
+        List<RegisteredRunner> listed;
+        try {
+            listed = github.listRunners(pool.github());
+        } catch (GitHubRateLimitedException e) {
+            holdGitHub(e.retryAt(), "rate-limited", e);
+            return githubHeldUntil;
+        } catch (GitHubUnavailableException e) {
+            holdGitHub(clock.instant().plus(UNAVAILABLE_HOLD), "unavailable", e);
+            return githubHeldUntil;
+        }
+        lastGithubSync.put(pool.name(), now);
+        String prefix = properties.namePrefix() + pool.name() + "-";
+        List<RegisteredRunner> ours =
+                listed.stream().filter(r -> r.name().startsWith(prefix)).toList();
+        Set<String> busyNames = ours.stream()
+                .filter(RegisteredRunner::busy)
+                .map(RegisteredRunner::name)
+                .collect(Collectors.toSet());
+        githubBusy.put(pool.name(), busyNames);
+
+        // Listed after GitHub's runners (and Secrets after those): anything GitHub or a Secret knows was created after
+        // its pod, so a runner or Secret without a pod here is a true orphan, not one a concurrent pass just made.
+        List<Secret> secrets = fleet.secrets(pool);
+        List<Pod> pods = fleet.pods(pool);
+        Map<String, Pod> byRunnerName = new HashMap<>();
+        Map<String, Pod> byPodName = new HashMap<>();
+        for (Pod pod : pods) {
+            byPodName.put(pod.getMetadata().getName(), pod);
+            String name = annotation(pod, RUNNER_NAME_ANNOTATION);
+            if (name != null) {
+                byRunnerName.put(name, pod);
+            }
+        }
+        Map<String, RegisteredRunner> runnersByName =
+                ours.stream().collect(Collectors.toMap(RegisteredRunner::name, Function.identity(), (a, b) -> a));
+
+        for (Pod pod : pods) {
+            String name = annotation(pod, RUNNER_NAME_ANNOTATION);
+            if (name != null && busyNames.contains(name) && pod.getMetadata().getDeletionTimestamp() == null) {
+                // Karpenter must not consolidate a node under a running job.
+                fleet.annotate(pod, Map.of(DO_NOT_DISRUPT_ANNOTATION, "true"));
+            }
+        }
+
+        int retired = 0;
+        for (String podName : decision.podsToRetire()) {
+            Pod pod = byPodName.get(podName);
+            if (pod == null) {
+                continue;
+            }
+            String runnerName = annotation(pod, RUNNER_NAME_ANNOTATION);
+            if (busyNames.contains(runnerName)) {
+                continue; // took a job since the decision
+            }
+            Long runnerId = runnerId(pod, runnersByName.get(runnerName));
+            if (runnerId != null) {
+                RunnerRemoval removal;
+                try {
+                    removal = github.removeRunner(pool.github(), runnerId);
+                } catch (GitHubRateLimitedException e) {
+                    holdGitHub(e.retryAt(), "rate-limited", e);
+                    return githubHeldUntil;
+                } catch (GitHubUnavailableException e) {
+                    holdGitHub(clock.instant().plus(UNAVAILABLE_HOLD), "unavailable", e);
+                    return githubHeldUntil;
+                }
+                if (removal == RunnerRemoval.BUSY) {
+                    // GitHub is the authority: it assigned a job we have not heard of yet. Keep the pod.
+                    events.record(pod, RunnerEvents.NORMAL, "ScaleDownRefused", "GitHub reports the runner busy");
+                    fleet.annotate(pod, Map.of(DO_NOT_DISRUPT_ANNOTATION, "true"));
+                    log.info("scale-down of {} refused: GitHub reports runner {} busy", podName, runnerId);
+                    continue;
+                }
+            }
+            events.record(pod, RunnerEvents.NORMAL, "ScaleDown", "idle past " + pool.idleTimeout() + "; removed");
+            fleet.deleteRunner(pool.namespace(), podName);
+            retired++;
+            log.info("retired idle runner {} (GitHub runner {})", podName, runnerId);
+        }
+        metrics.scaleEvents(pool.name(), ScalingDirection.DOWN, ScalingReason.IDLE_TIMEOUT, retired);
+
+        for (RegisteredRunner runner : ours) {
+            if (!byRunnerName.containsKey(runner.name()) && !runner.busy()) {
+                try {
+                    RunnerRemoval removal = github.removeRunner(pool.github(), runner.id());
+                    log.info("orphan GitHub runner {} ({}) with no pod: {}", runner.name(), runner.id(), removal);
+                } catch (GitHubRateLimitedException e) {
+                    holdGitHub(e.retryAt(), "rate-limited", e);
+                    return githubHeldUntil;
+                } catch (GitHubUnavailableException e) {
+                    holdGitHub(clock.instant().plus(UNAVAILABLE_HOLD), "unavailable", e);
+                    return githubHeldUntil;
+                }
+            }
+        }
+        for (Secret secret : secrets) {
+            String name = secret.getMetadata().getName();
+            String podName = name.endsWith("-jit") ? name.substring(0, name.length() - 4) : name;
+            if (!byPodName.containsKey(podName)) {
+                fleet.deleteSecret(pool.namespace(), name);
+                log.info("deleted orphan Secret {}", name);
+            }
+        }
+        return now.plus(properties.githubSyncInterval());
+    }
+
+    /** Dry-run: nothing is registered, so an idle runner to retire can be deleted without asking GitHub. */
+    private void retireUnregistered(Pool pool, ScalingDecision decision, Map<String, Pod> podsByName) {
+        int retired = 0;
+        for (String podName : decision.podsToRetire()) {
+            Pod pod = podsByName.get(podName);
+            if (pod != null && !registered(pod)) {
+                fleet.deleteRunner(pool.namespace(), podName);
+                retired++;
+            }
+        }
+        metrics.scaleEvents(pool.name(), ScalingDirection.DOWN, ScalingReason.IDLE_TIMEOUT, retired);
+    }
+
+    /** When a pending pod times out or an idle one may be retired, so the pass happens then, not at the resync. */
+    private static Instant nextTimeout(Pool pool, Observation observation) {
+        Instant next = null;
+        for (ObservedRunner runner : observation.runners().values()) {
+            if (runner.state() == RunnerState.PENDING) {
+                next = earliest(next, runner.since().plus(pool.pendingTimeout()));
+            } else if (runner.state() == RunnerState.IDLE
+                    && observation.decision().active() > observation.decision().desired()) {
+                next = earliest(next, runner.since().plus(pool.idleTimeout()));
+            }
+        }
+        return next;
+    }
+
+    private PoolStatus status(Observation observation) {
+        ScalingDecision d = observation.decision();
+        Pool pool = observation.pool();
+        Map<RunnerState, Long> byState = observation.runners().values().stream()
+                .collect(Collectors.groupingBy(ObservedRunner::state, Collectors.counting()));
+        return new PoolStatus(
+                pool.name(),
+                d.desired(),
+                byState.getOrDefault(RunnerState.PENDING, 0L),
+                byState.getOrDefault(RunnerState.IDLE, 0L),
+                byState.getOrDefault(RunnerState.BUSY, 0L),
+                byState.getOrDefault(RunnerState.FAILED, 0L),
+                observation.counts().queued(),
+                observation.counts().inProgress(),
+                pool.minIdle(),
+                pool.max(),
+                new PoolStatus.LastDecision(
+                        d.desired(), d.direction().wire(), d.reason().wire(), d.at()));
+    }
+
+    /** Runner names of in-progress jobs, from the ledger (GitHub's busy flag may lag the webhook, or lead it). */
+    private Set<String> ledgerBusyRunnerNames(Instant now) {
+        // Every unfinished job: a cutoff in the future includes jobs changed just now.
+        List<LedgerJob> unfinished = ledger.unfinishedSince(now.plusSeconds(1), LEDGER_SCAN_LIMIT);
+        Set<String> names = new HashSet<>();
+        for (LedgerJob job : unfinished) {
+            if (job.status() == JobStatus.IN_PROGRESS && job.runnerName() != null) {
+                names.add(job.runnerName());
+            }
+        }
+        return names;
+    }
+
+    static ObservedRunner classify(Pod pod, Set<String> busyRunnerNames, Instant now) {
+        String name = pod.getMetadata().getName();
+        int slot = slot(pod);
+        Instant created = instant(pod.getMetadata().getCreationTimestamp(), now);
+        if (pod.getMetadata().getDeletionTimestamp() != null) {
+            return new ObservedRunner(name, slot, RunnerState.TERMINATING, created);
+        }
+        String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
+        if ("Succeeded".equals(phase)) {
+            return new ObservedRunner(name, slot, RunnerState.SUCCEEDED, created);
+        }
+        if ("Failed".equals(phase)) {
+            return new ObservedRunner(name, slot, RunnerState.FAILED, created);
+        }
+        if ("Running".equals(phase)) {
+            Instant started = startedAt(pod, created, now);
+            boolean busy = busyRunnerNames.contains(annotation(pod, RUNNER_NAME_ANNOTATION))
+                    // Sticky: an ephemeral runner that took a job never goes back to idle; it exits.
+                    || "true".equals(annotation(pod, DO_NOT_DISRUPT_ANNOTATION));
+            return new ObservedRunner(name, slot, busy ? RunnerState.BUSY : RunnerState.IDLE, started);
+        }
+        return new ObservedRunner(name, slot, RunnerState.PENDING, created);
+    }
+
+    private static Instant startedAt(Pod pod, Instant created, Instant now) {
+        List<ContainerStatus> statuses = pod.getStatus().getContainerStatuses();
+        if (statuses != null) {
+            for (ContainerStatus status : statuses) {
+                if (RunnerPodFactory.RUNNER_CONTAINER.equals(status.getName())
+                        && status.getState() != null
+                        && status.getState().getRunning() != null) {
+                    return instant(status.getState().getRunning().getStartedAt(), created);
+                }
+            }
+        }
+        return instant(pod.getStatus().getStartTime(), created);
+    }
+
+    private static int slot(Pod pod) {
+        String label = pod.getMetadata().getLabels() == null
+                ? null
+                : pod.getMetadata().getLabels().get(SLOT_LABEL);
+        String name = pod.getMetadata().getName();
+        String raw = label != null ? label : name.substring(name.lastIndexOf('-') + 1);
+        try {
+            return Integer.parseInt(raw);
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    private static Instant instant(String timestamp, Instant fallback) {
+        if (timestamp == null || timestamp.isBlank()) {
+            return fallback;
+        }
+        try {
+            return Instant.parse(timestamp);
+        } catch (DateTimeParseException e) {
+            return fallback;
+        }
+    }
+
+    static String annotation(Pod pod, String key) {
+        Map<String, String> annotations = pod.getMetadata().getAnnotations();
+        return annotations == null ? null : annotations.get(key);
+    }
+
+    private static boolean registered(Pod pod) {
+        return annotation(pod, RUNNER_ID_ANNOTATION) != null || annotation(pod, REGISTRATION_ANNOTATION) != null;
+    }
+
+    private static Long runnerId(Pod pod, RegisteredRunner listed) {
+        String id = annotation(pod, RUNNER_ID_ANNOTATION);
+        if (id != null) {
+            try {
+                return Long.parseLong(id);
+            } catch (NumberFormatException e) {
+                log.warn(
+                        "pod {} has a malformed runner id annotation {}",
+                        pod.getMetadata().getName(),
+                        id);
+            }
+        }
+        return listed == null ? null : listed.id();
+    }
+
+    /** {@code <prefix><pool>-<slot>-<5 random>}: unique per registration, found again by its prefix. */
+    private String runnerName(Pool pool, int slot) {
+        StringBuilder suffix = new StringBuilder(5);
+        for (int i = 0; i < 5; i++) {
+            suffix.append(ALPHABET[random.nextInt(ALPHABET.length)]);
+        }
+        return properties.namePrefix() + pool.name() + "-" + slot + "-" + suffix;
+    }
+
+    private static String key(Pool pool, String podName) {
+        return pool.namespace() + "/" + podName;
+    }
+
+    private static Instant earliest(Instant a, Instant b) {
+        if (a == null) {
+            return b;
+        }
+        if (b == null) {
+            return a;
+        }
+        return a.isBefore(b) ? a : b;
+    }
+}

@@ -1,0 +1,25 @@
+package dev.runnerscale.autoscaler.scaling;
+
+import java.util.Locale;
+
+/** Why a pool's runner count changes (or does not); bounded, so it is fit for a metric tag. */
+public enum ScalingReason {
+    /** More runners for queued jobs. */
+    QUEUED_JOBS,
+    /** More runners to keep {@code min-idle} warm runners. */
+    MIN_IDLE,
+    /** Idle runners past the idle timeout and not needed are removed. */
+    IDLE_TIMEOUT,
+    /** Failed pods were removed; they are replaced. */
+    REPLACE_FAILED,
+    /** Pods pending past the pending timeout were removed; they are replaced. */
+    REPLACE_STUCK_PENDING,
+    /** Runners are needed but creation is held back after failures. */
+    FAILURE_BACKOFF,
+    /** Nothing to change. */
+    STEADY;
+
+    public String wire() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,367 @@
+package dev.runnerscale.autoscaler.runners;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.runnerscale.autoscaler.jobs.JobStatus;
+import dev.runnerscale.autoscaler.testsupport.InMemoryGitHubRunnerApi.Failure;
+import dev.runnerscale.autoscaler.testsupport.KubernetesTestServer;
+import dev.runnerscale.autoscaler.testsupport.RunnerWorld;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.StatusBuilder;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+/** The reconciler end to end against the mock API server (CRUD), a kubelet, and the in-memory ledger and GitHub. */
+class RunnerScenariosTest {
+
+    private KubernetesTestServer server;
+    private RunnerWorld world;
+
+    // One API server per test: a test's leftover watches can never stall the next test's server.
+    @BeforeEach
+    void startServer() {
+        server = new KubernetesTestServer();
+    }
+
+    @AfterEach
+    void closeWorld() {
+        if (world != null) {
+            world.close();
+        }
+        server.close();
+    }
+
+    private static Set<String> podRunnerNames(RunnerWorld world) {
+        return world.pods().stream().map(RunnerWorld::runnerName).collect(Collectors.toSet());
+    }
+
+    @Nested
+    class Lifecycle {
+
+        @Test
+        void queuedJobGetsAPodWithItsJitSecretAndTheCompletedPodIsDeleted() {
+            world = new RunnerWorld(server, 0, 3);
+            world.startReplica();
+            world.runnersTakeJobs(false);
+
+            long job = world.queue(1).get(0);
+
+            await().until(() -> world.pod("linux-x64-spot-0")
+                    .map(p -> p.getMetadata().getAnnotations().containsKey(RunnerPodFactory.RUNNER_ID_ANNOTATION))
+                    .orElse(false));
+            Pod pod = world.pod("linux-x64-spot-0").orElseThrow();
+            Secret secret = world.client
+                    .secrets()
+                    .inNamespace(world.pool.namespace())
+                    .withName("linux-x64-spot-0-jit")
+                    .get();
+            assertThat(secret).isNotNull();
+            assertThat(secret.getMetadata().getOwnerReferences())
+                    .singleElement()
+                    .satisfies(o ->
+                            assertThat(o.getUid()).isEqualTo(pod.getMetadata().getUid()));
+            assertThat(secret.getData()).containsKey(RunnerPodFactory.JIT_SECRET_KEY);
+            assertThat(RunnerWorld.runnerName(pod)).startsWith("rs-linux-x64-spot-0-");
+            assertThat(world.github.runnerNames()).containsExactly(RunnerWorld.runnerName(pod));
+
+            // in_progress: the runner took the job; the busy pod is protected from Karpenter.
+            await().until(() -> world.ledger.find(job).orElseThrow().status() == JobStatus.IN_PROGRESS);
+            world.requestPass();
+            await().until(() -> "true"
+                    .equals(world.pod("linux-x64-spot-0")
+                            .orElseThrow()
+                            .getMetadata()
+                            .getAnnotations()
+                            .get(RunnerPodFactory.DO_NOT_DISRUPT_ANNOTATION)));
+            assertThat(world.pods()).hasSize(1); // busy job counted once, nothing queued: no extra runner
+
+            // completed: the ephemeral runner exits, the pod and its Secret are deleted, nothing replaces it.
+            world.ledger.complete(job, "success");
+            world.github.finish(RunnerWorld.runnerName(pod));
+            world.kubelet.succeed(pod.getMetadata().getName());
+            world.ledgerChanged();
+            await().until(() -> world.pods().isEmpty());
+            await().until(() -> world.client
+                    .secrets()
+                    .inNamespace(world.pool.namespace())
+                    .list()
+                    .getItems()
+                    .isEmpty());
+            assertThat(world.github.runnerNames()).isEmpty();
+        }
+
+        @Test
+        void minIdleKeepsWarmRunnersEvenPastTheIdleTimeout() {
+            world = new RunnerWorld(server, 2, 5);
+            RunnerWorld.Replica replica = world.startReplica();
+
+            await().until(() -> world.pods().stream()
+                            .filter(p -> p.getStatus() != null
+                                    && "Running".equals(p.getStatus().getPhase()))
+                            .count()
+                    == 2);
+            world.clock.advance(world.pool.idleTimeout().plusMinutes(1));
+            long passes = replica.loop.passes();
+            world.requestPass();
+            await().until(() -> replica.loop.passes() > passes);
+
+            assertThat(world.pods()).hasSize(2);
+            assertThat(world.github.runnerNames()).hasSize(2);
+            assertThat(replica.board.last(world.pool.name()).orElseThrow().idle())
+                    .isEqualTo(2);
+        }
+    }
+
+    @Nested
+    class Cap {
+
+        @Test
+        void burstOf500QueuedJobsNeverExceedsMaxPods() {
+            world = new RunnerWorld(server, 0, 10);
+            world.runnersTakeJobs(true);
+            world.queue(500);
+            world.startReplica();
+
+            await().atMost(Duration.ofMinutes(3)).until(() -> world.ledger.count(JobStatus.COMPLETED) == 500);
+            await().until(() -> world.pods().isEmpty());
+
+            assertThat(world.kubelet.maxConcurrentPods()).isEqualTo(10);
+            assertThat(world.github.registrations()).isEqualTo(500);
+            assertThat(world.github.runnerNames()).isEmpty();
+        }
+
+        @Test
+        void twoReconcilersAtOnceNeverExceedMaxPodsNorRegisterTwice() {
+            world = new RunnerWorld(server, 0, 10);
+            world.runnersTakeJobs(true);
+            world.queue(300);
+            world.startReplica();
+            world.startReplica();
+
+            await().atMost(Duration.ofMinutes(3)).until(() -> world.ledger.count(JobStatus.COMPLETED) == 300);
+            await().until(() -> world.pods().isEmpty());
+
+            assertThat(world.kubelet.maxConcurrentPods()).isLessThanOrEqualTo(10);
+            // every pod registered exactly once: the losing replica's create got 409 and it registered nothing
+            assertThat(world.kubelet.podsStarted()).isEqualTo(300);
+            assertThat(world.github.registrations()).isEqualTo(300);
+            assertThat(world.github.runnerNames()).isEmpty();
+        }
+
+        @Test
+        void restartInTheMiddleOfABurstLosesNothing() {
+            world = new RunnerWorld(server, 0, 5, Duration.ofSeconds(1));
+            world.runnersTakeJobs(true);
+            world.queue(100);
+            RunnerWorld.Replica first = world.startReplica(false);
+
+            await().until(() -> world.ledger.count(JobStatus.COMPLETED) >= 30);
+            // The process ends mid-burst (pods pending, some maybe unregistered); a new one starts with no memory.
+            first.close();
+            world.startReplica();
+
+            await().atMost(Duration.ofMinutes(2)).until(() -> world.ledger.count(JobStatus.COMPLETED) == 100);
+            await().until(() -> world.pods().isEmpty());
+            assertThat(world.kubelet.maxConcurrentPods()).isLessThanOrEqualTo(5);
+            await().until(() -> world.github.runnerNames().isEmpty());
+        }
+    }
+
+    @Nested
+    class ScaleDown {
+
+        @Test
+        void idleRunnerPastTheIdleTimeoutIsRemovedFromGitHubThenDeleted() {
+            world = new RunnerWorld(server, 0, 3);
+            RunnerWorld.Replica replica = world.startReplica();
+            long job = world.queue(1).get(0);
+            await().until(() -> world.github.runnerNames().size() == 1
+                    && world.pods().stream().allMatch(p -> p.getStatus() != null));
+            // The job was cancelled before it reached the runner: the runner is idle and not needed.
+            world.ledger.complete(job, "cancelled");
+            world.clock.advance(world.pool.idleTimeout().plusSeconds(1));
+            world.requestPass();
+
+            await().until(() -> world.pods().isEmpty());
+            assertThat(world.github.runnerNames()).isEmpty();
+            assertThat(replica.registry
+                            .get("runnerscale_scale_events")
+                            .tag("direction", "down")
+                            .counter()
+                            .count())
+                    .isEqualTo(1.0);
+        }
+
+        @Test
+        void runnerGitHubReportsBusyIsKeptAndNeverDeleted() {
+            world = new RunnerWorld(server, 0, 3);
+            world.startReplica();
+            long job = world.queue(1).get(0);
+            await().until(() -> world.github.runnerNames().size() == 1
+                    && world.pods().stream()
+                            .allMatch(p -> p.getStatus() != null
+                                    && "Running".equals(p.getStatus().getPhase())));
+            Pod pod = world.pods().get(0);
+            world.ledger.complete(job, "cancelled");
+            // GitHub assigns another job to the runner at the very moment we try to remove it.
+            world.github.busyOnRemoval(RunnerWorld.runnerName(pod));
+            world.clock.advance(world.pool.idleTimeout().plusSeconds(1));
+            world.requestPass();
+
+            await().until(() -> world.github.removalsRefusedBusy() == 1);
+            await().until(() -> "true"
+                    .equals(world.pod(pod.getMetadata().getName())
+                            .orElseThrow()
+                            .getMetadata()
+                            .getAnnotations()
+                            .get(RunnerPodFactory.DO_NOT_DISRUPT_ANNOTATION)));
+            world.requestPass();
+            assertThat(world.pod(pod.getMetadata().getName()))
+                    .get()
+                    .satisfies(p -> assertThat(p.getMetadata().getUid())
+                            .isEqualTo(pod.getMetadata().getUid()));
+            assertThat(world.github.runner(RunnerWorld.runnerName(pod))).isPresent();
+        }
+    }
+
+    @Nested
+    class Replacement {
+
+        @Test
+        void failedPodIsNotCountedAndIsReplacedAfterBackOff() {
+            world = new RunnerWorld(server, 0, 1);
+            world.startReplica();
+            world.queue(1);
+            await().until(() -> world.pods().stream()
+                    .anyMatch(p -> p.getStatus() != null
+                            && "Running".equals(p.getStatus().getPhase())));
+            Pod failed = world.pods().get(0);
+
+            world.kubelet.fail(failed.getMetadata().getName());
+
+            await().until(() -> world.pod(failed.getMetadata().getName())
+                    .map(p -> !p.getMetadata()
+                            .getUid()
+                            .equals(failed.getMetadata().getUid()))
+                    .orElse(false));
+            await().until(() -> events(world, "RunnerFailed").size() == 1);
+            // the failed runner's registration is cleaned up; only the replacement is registered
+            await().until(() -> world.github.runnerNames().equals(List.copyOf(podRunnerNames(world))));
+        }
+
+        @Test
+        void podStuckPendingPastTheTimeoutIsReplaced() {
+            world = new RunnerWorld(server, 0, 2);
+            world.kubelet.holdPending(true);
+            world.startReplica();
+            world.queue(1);
+            await().until(() -> world.pods().size() == 1
+                    && world.pods()
+                            .get(0)
+                            .getMetadata()
+                            .getAnnotations()
+                            .containsKey(RunnerPodFactory.RUNNER_ID_ANNOTATION));
+            Pod stuck = world.pods().get(0);
+
+            world.clock.advance(world.pool.pendingTimeout().plusSeconds(1));
+            world.requestPass();
+
+            await().until(() -> world.pods().size() == 1
+                    && !world.pods()
+                            .get(0)
+                            .getMetadata()
+                            .getUid()
+                            .equals(stuck.getMetadata().getUid()));
+            await().until(() -> events(world, "RunnerPendingTimeout").size() == 1);
+            await().until(() -> world.github.runnerNames().equals(List.copyOf(podRunnerNames(world))));
+        }
+    }
+
+    @Nested
+    class Faults {
+
+        @Test
+        void gitHubErrorsRateLimitsTimeoutsAndOpenCircuitConvergeWithoutDuplicateRunners() {
+            world = new RunnerWorld(server, 0, 5);
+            world.github.failNext(Failure.SERVER_ERROR, Failure.RATE_LIMITED, Failure.TIMEOUT, Failure.CIRCUIT_OPEN);
+            world.startReplica();
+            world.queue(3);
+
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> world.pods().size() == 3
+                            && world.pods().stream()
+                                    .allMatch(p -> p.getStatus() != null
+                                            && "Running".equals(p.getStatus().getPhase())));
+            // each pod has exactly one registration; registrations that were half-made are gone
+            await().until(() -> world.github
+                    .runnerNames()
+                    .equals(podRunnerNames(world).stream().sorted().toList()));
+        }
+
+        @Test
+        void kubernetesConflictAndServerErrorConvergeWithoutDuplicateRunners() {
+            world = new RunnerWorld(server, 0, 5);
+            String pods = "/api/v1/namespaces/" + world.pool.namespace() + "/pods";
+            String secrets = "/api/v1/namespaces/" + world.pool.namespace() + "/secrets";
+            server.server()
+                    .expect()
+                    .post()
+                    .withPath(pods)
+                    .andReturn(
+                            500,
+                            new StatusBuilder()
+                                    .withCode(500)
+                                    .withMessage("etcd timeout")
+                                    .build())
+                    .once();
+            server.server()
+                    .expect()
+                    .post()
+                    .withPath(pods)
+                    .andReturn(
+                            409,
+                            new StatusBuilder()
+                                    .withCode(409)
+                                    .withReason("AlreadyExists")
+                                    .build())
+                    .once();
+            server.server()
+                    .expect()
+                    .post()
+                    .withPath(secrets)
+                    .andReturn(
+                            500,
+                            new StatusBuilder()
+                                    .withCode(500)
+                                    .withMessage("etcd timeout")
+                                    .build())
+                    .once();
+            world.startReplica();
+            world.queue(2);
+
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> world.pods().size() == 2
+                            && world.pods().stream()
+                                    .allMatch(p -> p.getStatus() != null
+                                            && "Running".equals(p.getStatus().getPhase())));
+            await().until(() -> world.github
+                    .runnerNames()
+                    .equals(podRunnerNames(world).stream().sorted().toList()));
+        }
+    }
+
+    static List<Event> events(RunnerWorld world, String reason) {
+        return world.client.v1().events().inNamespace(world.pool.namespace()).list().getItems().stream()
+                .filter(e -> reason.equals(e.getReason()))
+                .toList();
+    }
+}

@@ -1,0 +1,43 @@
+package dev.runnerscale.autoscaler.testsupport;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.ServerRequest;
+import io.fabric8.mockwebserver.ServerResponse;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Queue;
+
+/**
+ * fabric8's Kubernetes mock server in CRUD mode (a real HTTP API server that stores what it is sent, answers 409 to
+ * a create of an existing name and streams watch events), which also serves one-off {@code expect()} failures
+ * before falling back to CRUD.
+ */
+public final class KubernetesTestServer implements AutoCloseable {
+
+    private final KubernetesMockServer server;
+
+    public KubernetesTestServer() {
+        Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
+        server = new KubernetesMockServer(
+                new Context(), new MockWebServer(), responses, new KubernetesMixedDispatcher(responses), false);
+        server.init();
+    }
+
+    /** A new client of this server (each reconciler under test gets its own, as replicas would). */
+    public KubernetesClient client() {
+        return server.createClient();
+    }
+
+    public KubernetesMockServer server() {
+        return server;
+    }
+
+    @Override
+    public void close() {
+        server.destroy();
+    }
+}

@@ -1,0 +1,206 @@
+package dev.runnerscale.autoscaler.testsupport;
+
+import dev.runnerscale.autoscaler.jobs.JobLedgerChanged;
+import dev.runnerscale.autoscaler.leader.AlwaysLeader;
+import dev.runnerscale.autoscaler.pools.PoolsProperties;
+import dev.runnerscale.autoscaler.pools.PoolsProperties.GitHubScope;
+import dev.runnerscale.autoscaler.pools.PoolsProperties.PodTemplate;
+import dev.runnerscale.autoscaler.pools.PoolsProperties.Pool;
+import dev.runnerscale.autoscaler.pools.PoolsProperties.Resources;
+import dev.runnerscale.autoscaler.runners.KubernetesRunnerFleet;
+import dev.runnerscale.autoscaler.runners.PoolStatusBoard;
+import dev.runnerscale.autoscaler.runners.ReconcileLoop;
+import dev.runnerscale.autoscaler.runners.RunnerEvents;
+import dev.runnerscale.autoscaler.runners.RunnerMetrics;
+import dev.runnerscale.autoscaler.runners.RunnerPodFactory;
+import dev.runnerscale.autoscaler.runners.RunnerReconciler;
+import dev.runnerscale.autoscaler.runners.RunnersProperties;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One pool in its own namespace of the shared mock API server, with the in-memory ledger and GitHub, a kubelet, and
+ * any number of reconciler replicas (each with its own client, as separate processes would have).
+ */
+public final class RunnerWorld implements AutoCloseable {
+
+    private static final AtomicLong NAMESPACES = new AtomicLong();
+
+    public final KubernetesTestServer server;
+    public final KubernetesClient client;
+    public final MutableClock clock = new MutableClock();
+    public final Pool pool;
+    public final InMemoryJobLedger ledger;
+    public final InMemoryGitHubRunnerApi github;
+    public final Kubelet kubelet;
+    public final RunnersProperties properties;
+    private final List<Replica> replicas = new CopyOnWriteArrayList<>();
+    private final AtomicLong jobIds = new AtomicLong();
+
+    public RunnerWorld(KubernetesTestServer server, int minIdle, int max) {
+        this(server, minIdle, max, Duration.ofMinutes(10));
+    }
+
+    public RunnerWorld(KubernetesTestServer server, int minIdle, int max, Duration registrationGrace) {
+        this.server = server;
+        this.client = server.client();
+        String namespace = "ns-" + NAMESPACES.incrementAndGet();
+        this.pool = pool("linux-x64-spot", namespace, minIdle, max);
+        this.ledger = new InMemoryJobLedger(List.of(pool.name()), clock);
+        this.github = new InMemoryGitHubRunnerApi(clock);
+        this.kubelet = new Kubelet(client, namespace);
+        this.properties = new RunnersProperties(
+                true,
+                "rs-",
+                Duration.ofSeconds(30),
+                Duration.ofSeconds(1),
+                Duration.ofMinutes(5),
+                registrationGrace,
+                Duration.ZERO,
+                Duration.ofMinutes(10));
+    }
+
+    public static Pool pool(String name, String namespace, int minIdle, int max) {
+        return new Pool(
+                name,
+                List.of("self-hosted", "linux", "x64"),
+                new GitHubScope("acme", "", 1),
+                minIdle,
+                max,
+                Duration.ofMinutes(10),
+                Duration.ofMinutes(5),
+                namespace,
+                new PodTemplate(
+                        "ghcr.io/actions/actions-runner:2.329.0",
+                        new Resources("1", "2Gi", "2", "4Gi"),
+                        Map.of("karpenter.sh/capacity-type", "spot"),
+                        List.of(new PoolsProperties.Toleration("spot", "Exists", "", "NoSchedule")),
+                        Map.of("RUNNER_FEATURE", "on"),
+                        "",
+                        Duration.ofMinutes(5),
+                        false));
+    }
+
+    /** A reconciler replica: its own client, reconciler and loop, always leading. Started. */
+    public Replica startReplica() {
+        return startReplica(true);
+    }
+
+    /**
+     * A replica with or without its pod informer. Without: its triggers are the ledger, requeues and the resync. The
+     * mock server blocks its event loop for up to a minute when a watch closes while events are in flight (its
+     * {@code WatchEventsListener.onClosed} awaits its send executor on the event loop), so a replica that is stopped
+     * in the middle of a burst must not hold a watch.
+     */
+    public Replica startReplica(boolean informer) {
+        Replica replica = new Replica(server.client(), informer);
+        replicas.add(replica);
+        replica.loop.start();
+        return replica;
+    }
+
+    public final class Replica implements AutoCloseable {
+        public final KubernetesClient client;
+        public final RunnerReconciler reconciler;
+        public final ReconcileLoop loop;
+        public final PoolStatusBoard board = new PoolStatusBoard();
+        public final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        private final RunnerEvents events;
+
+        Replica(KubernetesClient client, boolean informer) {
+            this.client = client;
+            this.events = new RunnerEvents(client, clock, properties.eventDedupeWindow());
+            this.reconciler = new RunnerReconciler(
+                    new PoolsProperties(List.of(pool)),
+                    properties,
+                    ledger,
+                    github,
+                    new KubernetesRunnerFleet(client),
+                    events,
+                    board,
+                    new RunnerMetrics(registry, List.of(pool), board),
+                    clock);
+            this.loop = new ReconcileLoop(
+                    reconciler, new AlwaysLeader(), informer ? client : null, properties.resyncPeriod(), clock);
+        }
+
+        @Override
+        public void close() {
+            loop.stop();
+            events.close();
+            replicas.remove(this);
+            client.close();
+        }
+    }
+
+    /** Queues jobs in the ledger and tells every replica, as an accepted {@code queued} delivery does. */
+    public List<Long> queue(int jobs) {
+        List<Long> ids = new ArrayList<>();
+        for (int i = 0; i < jobs; i++) {
+            long id = jobIds.incrementAndGet();
+            ledger.queue(id, pool.name());
+            ids.add(id);
+        }
+        ledgerChanged();
+        return ids;
+    }
+
+    public void ledgerChanged() {
+        replicas.forEach(r -> r.loop.onLedgerChanged(new JobLedgerChanged(pool.name())));
+    }
+
+    /**
+     * Every runner that starts takes the oldest queued job (GitHub assigns it, the ledger hears in_progress) and, when
+     * {@code complete}, finishes it at once (completed, ephemeral runner gone, pod Succeeded).
+     */
+    public void runnersTakeJobs(boolean complete) {
+        kubelet.onRunning(pod -> {
+            String runnerName = runnerName(pod);
+            Optional<Long> job = ledger.oldestQueued(pool.name()).map(j -> j.id());
+            if (job.isEmpty() || github.runner(runnerName).isEmpty()) {
+                return;
+            }
+            long runnerId = github.assign(runnerName);
+            ledger.start(job.get(), runnerId, runnerName);
+            ledgerChanged();
+            if (complete) {
+                ledger.complete(job.get(), "success");
+                github.finish(runnerName);
+                kubelet.succeed(pod.getMetadata().getName());
+                ledgerChanged();
+            }
+        });
+    }
+
+    public List<Pod> pods() {
+        return client.pods().inNamespace(pool.namespace()).list().getItems();
+    }
+
+    public Optional<Pod> pod(String name) {
+        return Optional.ofNullable(
+                client.pods().inNamespace(pool.namespace()).withName(name).get());
+    }
+
+    public static String runnerName(Pod pod) {
+        return pod.getMetadata().getAnnotations().get(RunnerPodFactory.RUNNER_NAME_ANNOTATION);
+    }
+
+    public void requestPass() {
+        replicas.forEach(r -> r.loop.request(pool.name()));
+    }
+
+    @Override
+    public void close() {
+        List.copyOf(replicas).forEach(Replica::close);
+        kubelet.close();
+        client.close();
+    }
+}

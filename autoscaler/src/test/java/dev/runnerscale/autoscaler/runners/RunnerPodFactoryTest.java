@@ -1,0 +1,154 @@
+package dev.runnerscale.autoscaler.runners;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.runnerscale.autoscaler.pools.PoolsProperties.PodTemplate;
+import dev.runnerscale.autoscaler.pools.PoolsProperties.Pool;
+import dev.runnerscale.autoscaler.testsupport.RunnerWorld;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+class RunnerPodFactoryTest {
+
+    private final Pool pool = RunnerWorld.pool("linux-x64-spot", "runners", 0, 10);
+
+    private Container runner(Pod pod) {
+        return pod.getSpec().getContainers().stream()
+                .filter(c -> c.getName().equals("runner"))
+                .findFirst()
+                .orElseThrow();
+    }
+
+    @Nested
+    class Pod_ {
+
+        private final Pod pod = RunnerPodFactory.desiredPod(pool, 3, "rs-linux-x64-spot-3-abcde", false);
+
+        @Test
+        void isNamedForItsSlotAndLabelledForSelection() {
+            assertThat(pod.getMetadata().getName()).isEqualTo("linux-x64-spot-3");
+            assertThat(pod.getMetadata().getLabels())
+                    .containsEntry("app.kubernetes.io/managed-by", "runnerscale")
+                    .containsEntry("runnerscale.dev/pool", "linux-x64-spot")
+                    .containsEntry("runnerscale.dev/slot", "3");
+            assertThat(pod.getMetadata().getAnnotations())
+                    .containsEntry("runnerscale.dev/runner-name", "rs-linux-x64-spot-3-abcde")
+                    .doesNotContainKey("runnerscale.dev/registration");
+        }
+
+        @Test
+        void refusesASlotOutsideTheCap() {
+            assertThatThrownBy(() -> RunnerPodFactory.desiredPod(pool, 10, "x", false))
+                    .isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> RunnerPodFactory.desiredPod(pool, -1, "x", false))
+                    .isInstanceOf(IllegalArgumentException.class);
+        }
+
+        @Test
+        void isHardenedByDefault() {
+            assertThat(pod.getSpec().getAutomountServiceAccountToken()).isFalse();
+            assertThat(pod.getSpec().getRestartPolicy()).isEqualTo("Never");
+            assertThat(pod.getSpec().getSecurityContext().getSeccompProfile().getType())
+                    .isEqualTo("RuntimeDefault");
+            assertThat(pod.getSpec().getTerminationGracePeriodSeconds()).isEqualTo(300L);
+            Container runner = runner(pod);
+            assertThat(runner.getSecurityContext().getRunAsNonRoot()).isTrue();
+            assertThat(runner.getSecurityContext().getRunAsUser()).isEqualTo(1001L);
+            assertThat(runner.getSecurityContext().getAllowPrivilegeEscalation())
+                    .isFalse();
+            assertThat(runner.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
+            assertThat(runner.getResources().getRequests()).containsKeys("cpu", "memory");
+            assertThat(runner.getResources().getLimits()).containsKeys("cpu", "memory");
+            assertThat(pod.getSpec().getContainers()).hasSize(1);
+        }
+
+        @Test
+        void carriesTheTemplatesImageNodeSelectorTolerationsAndEnv() {
+            assertThat(runner(pod).getImage()).isEqualTo("ghcr.io/actions/actions-runner:2.329.0");
+            assertThat(pod.getSpec().getNodeSelector()).containsEntry("karpenter.sh/capacity-type", "spot");
+            assertThat(pod.getSpec().getTolerations()).singleElement().satisfies(t -> {
+                assertThat(t.getKey()).isEqualTo("spot");
+                assertThat(t.getOperator()).isEqualTo("Exists");
+                assertThat(t.getEffect()).isEqualTo("NoSchedule");
+            });
+            assertThat(runner(pod).getEnv()).anyMatch(e -> e.getName().equals("RUNNER_FEATURE"));
+        }
+
+        @Test
+        void mountsTheJitSecretAndNeverCarriesTheConfigItself() {
+            assertThat(pod.getSpec().getVolumes())
+                    .anySatisfy(v -> assertThat(v.getSecret().getSecretName()).isEqualTo("linux-x64-spot-3-jit"));
+            String json = Serialization.asJson(pod);
+            assertThat(json).doesNotContain("jitconfig\":").doesNotContain("encoded_jit_config");
+            assertThat(runner(pod).getEnv()).noneMatch(e -> e.getValueFrom() != null);
+        }
+
+        @Test
+        void marksADryRunPodAsRegistrationSkipped() {
+            Pod dry = RunnerPodFactory.desiredPod(pool, 0, "rs-linux-x64-spot-0-abcde", true);
+
+            assertThat(dry.getMetadata().getAnnotations())
+                    .containsEntry("runnerscale.dev/registration", "skipped-dry-run");
+        }
+
+        @Test
+        void addsAPrivilegedDockerSideContainerOnlyOnExplicitOptIn() {
+            PodTemplate t = pool.pod();
+            Pool dind = new Pool(
+                    pool.name(),
+                    pool.labels(),
+                    pool.github(),
+                    pool.minIdle(),
+                    pool.max(),
+                    pool.idleTimeout(),
+                    pool.pendingTimeout(),
+                    pool.namespace(),
+                    new PodTemplate(
+                            t.image(),
+                            t.resources(),
+                            t.nodeSelector(),
+                            t.tolerations(),
+                            t.env(),
+                            t.serviceAccount(),
+                            t.terminationGracePeriod(),
+                            true));
+
+            Pod pod = RunnerPodFactory.desiredPod(dind, 0, "rs-x", false);
+
+            assertThat(pod.getSpec().getContainers())
+                    .extracting(Container::getName)
+                    .containsExactly("runner", "dind");
+            assertThat(pod.getSpec().getContainers().get(1).getSecurityContext().getPrivileged())
+                    .isTrue();
+            assertThat(runner(pod).getSecurityContext().getPrivileged()).isFalse();
+        }
+    }
+
+    @Test
+    void secretIsOwnedByThePodAndHoldsTheJitConfig() {
+        Pod created = new PodBuilder(RunnerPodFactory.desiredPod(pool, 1, "rs-linux-x64-spot-1-abcde", false))
+                .editMetadata()
+                .withUid("0b9c-uid")
+                .endMetadata()
+                .build();
+
+        Secret secret = RunnerPodFactory.desiredSecret(pool, created, "ZW5jb2RlZA==");
+
+        assertThat(secret.getMetadata().getName()).isEqualTo("linux-x64-spot-1-jit");
+        assertThat(secret.getMetadata().getOwnerReferences()).singleElement().satisfies(o -> {
+            assertThat(o.getKind()).isEqualTo("Pod");
+            assertThat(o.getName()).isEqualTo("linux-x64-spot-1");
+            assertThat(o.getUid()).isEqualTo("0b9c-uid");
+        });
+        assertThat(new String(Base64.getDecoder().decode(secret.getData().get("jitconfig")), StandardCharsets.UTF_8))
+                .isEqualTo("ZW5jb2RlZA==");
+    }
+}

@@ -14,8 +14,8 @@ import io.fabric8.kubernetes.client.WatcherException;
 import java.time.Instant;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -30,7 +30,7 @@ public final class Kubelet implements AutoCloseable {
 
     private final KubernetesClient client;
     private final String namespace;
-    private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
+    private final ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "test-kubelet");
         t.setDaemon(true);
         return t;
@@ -79,6 +79,31 @@ public final class Kubelet implements AutoCloseable {
             @Override
             public void onClose(WatcherException cause) {}
         });
+        worker.scheduleWithFixedDelay(
+                () -> {
+                    try {
+                        resync();
+                    } catch (KubernetesClientException e) {
+                        if (!closed) {
+                            throw e;
+                        }
+                    }
+                },
+                250,
+                250,
+                TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * The real kubelet resyncs too; here it also covers a fabric8 mock-server race that can drop the events of a
+     * watch that was just opened (fabric8io/kubernetes-client#7867).
+     */
+    private void resync() {
+        client.pods().inNamespace(namespace).list().getItems().stream()
+                .filter(p -> p.getStatus() == null
+                        || p.getStatus().getPhase() == null
+                        || "Pending".equals(p.getStatus().getPhase()))
+                .forEach(p -> maybeStart(p.getMetadata().getName()));
     }
 
     /** While held, pods stay Pending (no node fits, image pull stuck). */

@@ -38,6 +38,7 @@ public final class Kubelet implements AutoCloseable {
     private final Set<String> live = ConcurrentHashMap.newKeySet();
     private final AtomicInteger maxLive = new AtomicInteger();
     private final AtomicInteger started = new AtomicInteger();
+    private final AtomicInteger created = new AtomicInteger();
     private final Watch podWatch;
     private final Watch secretWatch;
     private volatile boolean holdPending;
@@ -53,6 +54,7 @@ public final class Kubelet implements AutoCloseable {
                 String name = pod.getMetadata().getName();
                 switch (action) {
                     case ADDED -> {
+                        created.incrementAndGet();
                         live.add(name);
                         maxLive.accumulateAndGet(live.size(), Math::max);
                     }
@@ -247,6 +249,10 @@ public final class Kubelet implements AutoCloseable {
 
     public int livePods() {
         return live.size();
+    }
+
+    public int podsCreated() {
+        return created.get();
     }
 
     public int podsStarted() {

@@ -19,15 +19,15 @@ import tools.jackson.databind.json.JsonMapper;
  * Our real GitHub client parts, wired as the application wires them, pointed at a fake GitHub, with a clock the
  * test moves. Properties are bound the way Spring Boot binds them, so their defaults apply.
  */
-final class GitHubClients {
+public final class GitHubClients {
 
-    final GitHubProperties properties;
-    final MutableClock clock;
-    final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    final GitHubMetrics metrics;
-    final GitHubGate gate;
-    final GitHubHttp http;
-    final GitHubCredentials credentials;
+    public final GitHubProperties properties;
+    public final MutableClock clock;
+    public final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    public final GitHubMetrics metrics;
+    public final GitHubGate gate;
+    public final GitHubHttp http;
+    public final GitHubCredentials credentials;
 
     private GitHubClients(Map<String, String> settings, Instant start) {
         Map<String, String> all = new HashMap<>();
@@ -43,14 +43,18 @@ final class GitHubClients {
         this.credentials = GitHubCredentials.from(properties, http, clock);
     }
 
-    static GitHubClients withToken(String apiUrl, Map<String, String> extra) {
+    public static GitHubClients withToken(String apiUrl, Map<String, String> extra) {
+        return withToken(apiUrl, extra, Instant.now());
+    }
+
+    public static GitHubClients withToken(String apiUrl, Map<String, String> extra, Instant start) {
         Map<String, String> s = new HashMap<>(extra);
         s.put("runnerscale.github.api-url", apiUrl);
         s.put("runnerscale.github.token", "ghp_testtoken000000000000000000000000");
-        return new GitHubClients(s, Instant.now());
+        return new GitHubClients(s, start);
     }
 
-    static GitHubClients withApp(String apiUrl, long appId, String pem, long installationId, Instant start) {
+    public static GitHubClients withApp(String apiUrl, long appId, String pem, long installationId, Instant start) {
         Map<String, String> s = new HashMap<>();
         s.put("runnerscale.github.api-url", apiUrl);
         s.put("runnerscale.github.app-id", String.valueOf(appId));
@@ -59,20 +63,20 @@ final class GitHubClients {
         return new GitHubClients(s, start);
     }
 
-    RestGitHubRunnerApi runners() {
+    public GitHubRunnerApi runners() {
         return new RestGitHubRunnerApi(http, credentials.installation());
     }
 
-    RestGitHubJobApi jobs() {
+    public GitHubJobApi jobs() {
         return new RestGitHubJobApi(http, credentials.installation(), clock);
     }
 
-    RestGitHubHookDeliveries deliveries() {
+    public GitHubHookDeliveries deliveries() {
         return new RestGitHubHookDeliveries(http, credentials.app().orElseThrow());
     }
 
     /** A fresh RSA key pair, as GitHub generates for an App. */
-    static KeyPair rsaKeyPair() {
+    public static KeyPair rsaKeyPair() {
         try {
             KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
             generator.initialize(2048);
@@ -82,12 +86,12 @@ final class GitHubClients {
         }
     }
 
-    static String pkcs8Pem(KeyPair keys) {
+    public static String pkcs8Pem(KeyPair keys) {
         return pem("PRIVATE KEY", keys.getPrivate().getEncoded());
     }
 
     /** GitHub's download format: PKCS#1, i.e. the key inside PKCS#8's 26-byte RSA header. */
-    static String pkcs1Pem(KeyPair keys) {
+    public static String pkcs1Pem(KeyPair keys) {
         byte[] pkcs8 = keys.getPrivate().getEncoded();
         return pem("RSA PRIVATE KEY", Arrays.copyOfRange(pkcs8, 26, pkcs8.length));
     }

@@ -127,7 +127,7 @@ public final class GitHubWireMock
     private void awaitValidation() {
         try {
             Awaitility.await("OpenAPI validation of every served interaction")
-                    .atMost(Duration.ofSeconds(3))
+                    .atMost(Duration.ofMillis(1500))
                     .pollInterval(Duration.ofMillis(5))
                     .until(() -> server.getAllServeEvents().stream().allMatch(e -> validated.contains(e.getId())));
         } catch (ConditionTimeoutException e) {
@@ -374,7 +374,7 @@ public final class GitHubWireMock
                     labels);
         }
 
-        Map<String, Object> toJson(String owner, String repo) {
+        public Map<String, Object> toJson(String owner, String repo) {
             String api = "https://api.github.com/repos/" + owner + "/" + repo;
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("id", id);

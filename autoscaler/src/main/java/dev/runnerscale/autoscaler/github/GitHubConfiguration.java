@@ -79,6 +79,16 @@ public class GitHubConfiguration {
         }
 
         @Bean
+        GitHubRateLimitProbe gitHubRateLimitProbe(
+                GitHubProperties properties,
+                GitHubHttp http,
+                GitHubCredentials credentials,
+                ObjectProvider<JsonMapper> json) {
+            return new GitHubRateLimitProbe(
+                    properties, http, credentials.installation(), json.getIfAvailable(JsonMapper::new));
+        }
+
+        @Bean
         GitHubRunnerApi gitHubRunnerApi(GitHubHttp http, GitHubCredentials credentials) {
             return new RestGitHubRunnerApi(http, credentials.installation());
         }

@@ -258,6 +258,26 @@ public final class GitHubWireMock
         return stub(mapping.willReturn(answer));
     }
 
+    /** {@code GET /rate_limit} with the core budget; the headers repeat it, as GitHub does. */
+    public StubMapping stubRateLimit(int remaining, Instant reset) {
+        Map<String, Object> core = Map.of(
+                "limit", 5000, "remaining", remaining, "reset", reset.getEpochSecond(), "used", 5000 - remaining);
+        Map<String, Object> search = Map.of("limit", 30, "remaining", 30, "reset", reset.getEpochSecond(), "used", 0);
+        Map<String, Object> resources = Map.of(
+                "core", core,
+                "search", search,
+                "graphql", core,
+                "integration_manifest", search);
+        return stub(get(urlPathEqualTo("/rate_limit"))
+                .willReturn(aResponse()
+                        .withStatus(200)
+                        .withHeader("Content-Type", "application/json; charset=utf-8")
+                        .withHeader("X-RateLimit-Limit", "5000")
+                        .withHeader("X-RateLimit-Remaining", String.valueOf(remaining))
+                        .withHeader("X-RateLimit-Reset", String.valueOf(reset.getEpochSecond()))
+                        .withBody(JSON.writeValueAsString(Map.of("resources", resources, "rate", core)))));
+    }
+
     public StubMapping stubRedeliver(long deliveryId) {
         return stub(post(urlPathEqualTo("/app/hook/deliveries/" + deliveryId + "/attempts"))
                 .willReturn(json(202, Map.of())));

@@ -1,5 +1,7 @@
 package dev.runnerscale.autoscaler.github;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -17,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -87,9 +90,7 @@ class GitHubConfigurationTest {
             github.stubInstallationToken(
                     42, "ghs_secret_installation_token", Instant.now().plus(Duration.ofHours(1)));
             github.stubJitConfig(new GitHubScope("octo-org", "", 1), 9, "r-9", "c2VjcmV0LWppdC1jb25maWc=");
-            github.stub(com.github.tomakehurst.wiremock.client.WireMock.get(
-                            com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo(
-                                    "/orgs/octo-org/actions/runners"))
+            github.stub(get(urlPathEqualTo("/orgs/octo-org/actions/runners"))
                     .willReturn(GitHubWireMock.tooManyRequests(5)));
 
             runner.withPropertyValues(
@@ -102,11 +103,10 @@ class GitHubConfigurationTest {
                         assertThat(context).hasSingleBean(GitHubHookDeliveries.class);
                         GitHubRunnerApi api = context.getBean(GitHubRunnerApi.class);
                         var runner = api.createJitRunner(new GitHubScope("octo-org", "", 1), "r-9", List.of("x"));
-                        org.slf4j.LoggerFactory.getLogger(GitHubConfigurationTest.class)
-                                .info("registered {}", runner);
+                        LoggerFactory.getLogger(GitHubConfigurationTest.class).info("registered {}", runner);
                         assertThatThrownBy(() -> api.listRunners(new GitHubScope("octo-org", "", 1)))
                                 .isInstanceOf(GitHubRateLimitedException.class);
-                        org.slf4j.LoggerFactory.getLogger(GitHubConfigurationTest.class)
+                        LoggerFactory.getLogger(GitHubConfigurationTest.class)
                                 .info("properties {}", context.getBean(GitHubProperties.class));
                     });
 

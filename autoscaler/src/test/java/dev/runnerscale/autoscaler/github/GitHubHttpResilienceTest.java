@@ -12,8 +12,14 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -130,6 +136,42 @@ class GitHubHttpResilienceTest {
                     .isEqualTo(1);
             assertThat(clients.metrics.count(GitHubOperation.DELETE_RUNNER, GitHubOutcome.REFUSED))
                     .isEqualTo(1);
+        }
+
+        @Test
+        void underConcurrencyEveryThreadSendsAtMostOneRequestOnceLimited() throws Exception {
+            GitHubClients clients = GitHubClients.withToken(github.baseUrl(), Map.of());
+            github.stub(get(urlPathEqualTo(RUNNERS)).willReturn(GitHubWireMock.tooManyRequests(600)));
+            int threads = 16;
+            ExecutorService pool = Executors.newFixedThreadPool(threads);
+            AtomicInteger limited = new AtomicInteger();
+            CountDownLatch start = new CountDownLatch(1);
+            try {
+                List<Future<?>> futures = new ArrayList<>();
+                for (int t = 0; t < threads; t++) {
+                    futures.add(pool.submit(() -> {
+                        start.await();
+                        for (int i = 0; i < 10; i++) {
+                            try {
+                                clients.runners().listRunners(ORG);
+                            } catch (GitHubRateLimitedException e) {
+                                limited.incrementAndGet();
+                            }
+                        }
+                        return null;
+                    }));
+                }
+                start.countDown();
+                for (Future<?> f : futures) {
+                    f.get();
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+
+            assertThat(limited.get()).isEqualTo(threads * 10);
+            // Only calls already in flight when the first 429 arrived reached GitHub: at most one per thread.
+            assertThat(github.requestCount(RUNNERS)).isBetween(1L, (long) threads);
         }
 
         @Test

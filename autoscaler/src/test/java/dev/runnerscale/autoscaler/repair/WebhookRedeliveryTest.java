@@ -4,6 +4,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.runnerscale.autoscaler.github.GitHubClients;
@@ -12,6 +13,7 @@ import dev.runnerscale.autoscaler.testsupport.GitHubWireMock;
 import dev.runnerscale.autoscaler.testsupport.GitHubWireMock.DeliveryFixture;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
@@ -104,7 +106,7 @@ class WebhookRedeliveryTest {
 
         @Test
         void requestsAtMostItsBound() {
-            List<DeliveryFixture> failures = new java.util.ArrayList<>();
+            List<DeliveryFixture> failures = new ArrayList<>();
             for (long id = 1; id <= 25; id++) {
                 failures.add(attempt(id, "guid-" + id, Duration.ofMinutes(id), 500));
                 github.stubRedeliver(id);
@@ -141,7 +143,7 @@ class WebhookRedeliveryTest {
             github.stubRedeliver(1);
             for (int scan = 1; scan <= 5; scan++) {
                 // Each of our requests produced one more failed attempt, newer than the request.
-                List<DeliveryFixture> attempts = new java.util.ArrayList<>();
+                List<DeliveryFixture> attempts = new ArrayList<>();
                 for (int a = scan - 1; a >= 1; a--) {
                     attempts.add(new DeliveryFixture(
                             1000 + a,
@@ -164,10 +166,50 @@ class WebhookRedeliveryTest {
             }
 
             long total = github.server()
-                    .findAll(postRequestedFor(com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching(
-                            "/app/hook/deliveries/[0-9]+/attempts")))
+                    .findAll(postRequestedFor(urlPathMatching("/app/hook/deliveries/[0-9]+/attempts")))
                     .size();
             assertThat(total).isEqualTo(3); // max-attempts-per-delivery default
+        }
+    }
+
+    @Nested
+    class AfterARestart {
+
+        @Test
+        void nothingThatSucceededIsRequestedAgainAndWhatStillFailsIs() {
+            github.stubDeliveries(
+                    null,
+                    List.of(
+                            attempt(1, "guid-a", Duration.ofMinutes(10), 502),
+                            attempt(2, "guid-b", Duration.ofMinutes(20), 502)),
+                    null);
+            github.stubRedeliver(1);
+            github.stubRedeliver(2);
+            redelivery.scanOnce();
+            assertThat(redeliveries(1) + redeliveries(2)).isEqualTo(2);
+
+            // guid-a's redelivery reached us; guid-b's failed again. Then the process restarts (memory lost).
+            clients.clock.advance(Duration.ofMinutes(5));
+            github.server().resetAll();
+            github.stubDeliveries(
+                    null,
+                    List.of(
+                            new DeliveryFixture(
+                                    1002, "guid-b", T0.plusSeconds(200), true, 503, "workflow_job", "queued"),
+                            new DeliveryFixture(
+                                    1001, "guid-a", T0.plusSeconds(100), true, 202, "workflow_job", "queued"),
+                            attempt(1, "guid-a", Duration.ofMinutes(10), 502),
+                            attempt(2, "guid-b", Duration.ofMinutes(20), 502)),
+                    null);
+            github.stubRedeliver(1002);
+            WebhookRedelivery restarted = new WebhookRedelivery(
+                    clients.deliveries(), clients.properties.redelivery(), clients.clock, clients.registry);
+
+            RedeliveryScan scan = restarted.scanOnce();
+
+            assertThat(scan.failedGuids()).isEqualTo(1);
+            assertThat(redeliveries(1002)).isEqualTo(1);
+            assertThat(github.requestCount()).isEqualTo(2);
         }
     }
 

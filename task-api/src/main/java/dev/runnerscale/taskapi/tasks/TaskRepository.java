@@ -130,7 +130,7 @@ class TaskRepository {
         if (after != null) {
             statement = statement.param("key", after.key()).param("afterId", after.id());
         }
-        return statement.query(TaskRepository::row).stream()
+        return statement.query(TaskRepository::row).list().stream()
                 .map(StoredTask::task)
                 .toList();
     }

@@ -49,6 +49,14 @@ public final class EmbeddedDatabase {
         return server.getJdbcUrl("postgres", database);
     }
 
+    /** Stops the server (programs such as the benchmark; tests leave it to the JVM shutdown hook). */
+    public static synchronized void stop() throws IOException {
+        if (postgres != null) {
+            postgres.close();
+            postgres = null;
+        }
+    }
+
     /** Spring properties pointing at the named database. */
     public static Map<String, Object> springProperties(String database) {
         return Map.of(

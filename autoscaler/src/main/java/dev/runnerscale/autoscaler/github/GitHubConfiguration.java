@@ -58,13 +58,16 @@ public class GitHubConfiguration {
                 ObjectProvider<JsonMapper> json,
                 GitHubGate gate,
                 GitHubMetrics metrics,
-                ObjectProvider<Clock> clock) {
-            return new GitHubHttp(
+                ObjectProvider<Clock> clock,
+                MeterRegistry registry) {
+            GitHubHttp http = new GitHubHttp(
                     properties,
                     json.getIfAvailable(JsonMapper::new),
                     gate,
                     metrics,
                     clock.getIfAvailable(Clock::systemUTC));
+            http.bindMetrics(registry);
+            return http;
         }
 
         @Bean

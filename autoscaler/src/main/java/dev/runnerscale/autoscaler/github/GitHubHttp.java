@@ -2,8 +2,13 @@ package dev.runnerscale.autoscaler.github;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
+import io.github.resilience4j.micrometer.tagged.TaggedRateLimiterMetrics;
 import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
+import io.github.resilience4j.ratelimiter.RateLimiterRegistry;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.http.HttpClient;
@@ -42,7 +47,9 @@ public final class GitHubHttp {
     private final RestClient rest;
     private final JsonMapper json;
     private final GitHubGate gate;
+    private final CircuitBreakerRegistry circuitBreakers;
     private final CircuitBreaker circuitBreaker;
+    private final RateLimiterRegistry rateLimiters;
     private final RateLimiter rateLimiter;
     private final GitHubMetrics metrics;
     private final Clock clock;
@@ -73,23 +80,29 @@ public final class GitHubHttp {
                 .defaultHeader(HttpHeaders.USER_AGENT, "runnerscale-autoscaler")
                 .build();
         GitHubProperties.CircuitBreaker cb = properties.circuitBreaker();
-        this.circuitBreaker = CircuitBreaker.of(
-                "github",
-                CircuitBreakerConfig.custom()
-                        .failureRateThreshold(cb.failureRateThreshold())
-                        .slidingWindowSize(cb.slidingWindowSize())
-                        .minimumNumberOfCalls(cb.minimumNumberOfCalls())
-                        .waitDurationInOpenState(cb.waitInOpenState())
-                        .permittedNumberOfCallsInHalfOpenState(cb.permittedCallsInHalfOpenState())
-                        .build());
+        this.circuitBreakers = CircuitBreakerRegistry.of(CircuitBreakerConfig.custom()
+                .failureRateThreshold(cb.failureRateThreshold())
+                .slidingWindowSize(cb.slidingWindowSize())
+                .minimumNumberOfCalls(cb.minimumNumberOfCalls())
+                .waitDurationInOpenState(cb.waitInOpenState())
+                .permittedNumberOfCallsInHalfOpenState(cb.permittedCallsInHalfOpenState())
+                .build());
+        this.circuitBreaker = circuitBreakers.circuitBreaker("github");
         GitHubProperties.RateLimiter rl = properties.rateLimiter();
-        this.rateLimiter = RateLimiter.of(
-                "github",
-                RateLimiterConfig.custom()
-                        .limitForPeriod(rl.limitForPeriod())
-                        .limitRefreshPeriod(rl.refreshPeriod())
-                        .timeoutDuration(rl.timeout())
-                        .build());
+        this.rateLimiters = RateLimiterRegistry.of(RateLimiterConfig.custom()
+                .limitForPeriod(rl.limitForPeriod())
+                .limitRefreshPeriod(rl.refreshPeriod())
+                .timeoutDuration(rl.timeout())
+                .build());
+        this.rateLimiter = rateLimiters.rateLimiter("github");
+    }
+
+    /**
+     * Publishes resilience4j's own meters (circuit state, failure rate, available permits), tagged {@code name=github}.
+     */
+    public void bindMetrics(MeterRegistry registry) {
+        TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(circuitBreakers).bindTo(registry);
+        TaggedRateLimiterMetrics.ofRateLimiterRegistry(rateLimiters).bindTo(registry);
     }
 
     public CircuitBreaker circuitBreaker() {

@@ -14,6 +14,9 @@ public interface GitHubRunnerApi {
     /**
      * Registers a just-in-time runner ({@code POST …/actions/runners/generate-jitconfig}) with the given name and
      * labels in the scope's runner group.
+     *
+     * @throws UnsupportedOperationException in a dry run ({@link #dryRun()}): callers check {@code dryRun()} first
+     *     and show the registration as skipped, so that no runner is ever fabricated
      */
     JitRunner createJitRunner(GitHubScope scope, String runnerName, List<String> labels);
 

@@ -115,12 +115,58 @@ public class KubernetesRunnerFleet {
         return Outcome.PATCHED;
     }
 
-    /** Deletes a runner pod and its JIT Secret (the garbage collector would too, but not before the slot is reused). */
-    public Outcome deleteRunner(String namespace, String podName) {
-        boolean pod =
-                !client.pods().inNamespace(namespace).withName(podName).delete().isEmpty();
-        deleteSecret(namespace, RunnerPodFactory.secretName(podName));
-        return pod ? Outcome.DELETED : Outcome.NOOP;
+    /**
+     * Deletes this runner pod (the observed one, by uid) and its JIT Secret. The slot's name may already belong to a
+     * newer pod created by another pass or replica: that pod, possibly running a job, and its Secret are left alone.
+     * (The garbage collector would remove the Secret too, but not before the slot is reused.)
+     */
+    public Outcome deleteRunner(Pod observed) {
+        String namespace = observed.getMetadata().getNamespace();
+        String name = observed.getMetadata().getName();
+        String uid = observed.getMetadata().getUid();
+        var resource = client.pods().inNamespace(namespace).withName(name);
+        Pod current = resource.get();
+        boolean deleted = false;
+        if (current != null && Objects.equals(uid, current.getMetadata().getUid())) {
+            deleted = !resource.delete().isEmpty();
+        }
+        var secret = client.secrets().inNamespace(namespace).withName(RunnerPodFactory.secretName(name));
+        Secret currentSecret = secret.get();
+        if (currentSecret != null && ownedBy(currentSecret, uid)) {
+            secret.delete();
+        }
+        return deleted ? Outcome.DELETED : Outcome.NOOP;
+    }
+
+    /**
+     * Deletes a Secret whose pod is gone, unless a pod of that name exists again by now (a concurrent pass reused
+     * the slot and this may be its fresh Secret).
+     */
+    public Outcome deleteOrphanSecret(Secret orphan) {
+        String namespace = orphan.getMetadata().getNamespace();
+        String secretName = orphan.getMetadata().getName();
+        String podName = secretName.endsWith("-jit") ? secretName.substring(0, secretName.length() - 4) : secretName;
+        if (client.pods().inNamespace(namespace).withName(podName).get() != null) {
+            return Outcome.NOOP;
+        }
+        // Only the very Secret that was listed: a same-named one may be a reused slot's fresh Secret.
+        var resource = client.secrets().inNamespace(namespace).withName(secretName);
+        Secret current = resource.get();
+        if (current == null
+                || !Objects.equals(
+                        current.getMetadata().getUid(), orphan.getMetadata().getUid())) {
+            return Outcome.NOOP;
+        }
+        return resource.delete().isEmpty() ? Outcome.NOOP : Outcome.DELETED;
+    }
+
+    public boolean secretExists(String namespace, String secretName) {
+        return client.secrets().inNamespace(namespace).withName(secretName).get() != null;
+    }
+
+    private static boolean ownedBy(Secret secret, String podUid) {
+        var owners = secret.getMetadata().getOwnerReferences();
+        return owners == null || owners.isEmpty() || owners.stream().anyMatch(o -> Objects.equals(o.getUid(), podUid));
     }
 
     public Outcome deleteSecret(String namespace, String secretName) {

@@ -275,7 +275,7 @@ public class RunnerReconciler {
                         "pending longer than " + pool.pendingTimeout() + "; replaced");
                 log.warn("runner pod {} pending past {}; replacing it", podName, pool.pendingTimeout());
             }
-            fleet.deleteRunner(pool.namespace(), podName);
+            fleet.deleteRunner(pod);
             awaitingRegistration.remove(key(pool, podName));
         }
         FailureBackoff previous = backoff.getOrDefault(pool.name(), FailureBackoff.NONE);
@@ -457,6 +457,27 @@ public class RunnerReconciler {
         Map<String, RegisteredRunner> runnersByName =
                 ours.stream().collect(Collectors.toMap(RegisteredRunner::name, Function.identity(), (a, b) -> a));
 
+        Set<String> secretNames =
+                secrets.stream().map(x -> x.getMetadata().getName()).collect(Collectors.toSet());
+        for (Pod pod : pods) {
+            // A registered pod still waiting for its Secret that no longer exists (deleted by hand, or lost to a
+            // race with a reused slot): it can never start, so it is registered again under a fresh name.
+            String secretName = RunnerPodFactory.secretName(pod.getMetadata().getName());
+            if (annotation(pod, RUNNER_ID_ANNOTATION) != null
+                    && pending(pod)
+                    && !secretNames.contains(secretName)
+                    && !fleet.secretExists(pool.namespace(), secretName)) {
+                log.warn(
+                        "runner pod {} lost its JIT Secret; registering it again",
+                        pod.getMetadata().getName());
+                String fresh = runnerName(pool, slot(pod));
+                fleet.annotate(pod, Map.of(RUNNER_NAME_ANNOTATION, fresh));
+                pod.getMetadata().getAnnotations().put(RUNNER_NAME_ANNOTATION, fresh);
+                if (!register(pool, pod, now)) {
+                    return githubHeldUntil;
+                }
+            }
+        }
         for (Pod pod : pods) {
             String name = annotation(pod, RUNNER_NAME_ANNOTATION);
             if (name != null && busyNames.contains(name) && pod.getMetadata().getDeletionTimestamp() == null) {
@@ -496,7 +517,7 @@ public class RunnerReconciler {
                 }
             }
             events.record(pod, RunnerEvents.NORMAL, "ScaleDown", "idle past " + pool.idleTimeout() + "; removed");
-            fleet.deleteRunner(pool.namespace(), podName);
+            fleet.deleteRunner(pod);
             retired++;
             log.info("retired idle runner {} (GitHub runner {})", podName, runnerId);
         }
@@ -519,8 +540,8 @@ public class RunnerReconciler {
         for (Secret secret : secrets) {
             String name = secret.getMetadata().getName();
             String podName = name.endsWith("-jit") ? name.substring(0, name.length() - 4) : name;
-            if (!byPodName.containsKey(podName)) {
-                fleet.deleteSecret(pool.namespace(), name);
+            if (!byPodName.containsKey(podName)
+                    && fleet.deleteOrphanSecret(secret) == KubernetesRunnerFleet.Outcome.DELETED) {
                 log.info("deleted orphan Secret {}", name);
             }
         }
@@ -533,7 +554,7 @@ public class RunnerReconciler {
         for (String podName : decision.podsToRetire()) {
             Pod pod = podsByName.get(podName);
             if (pod != null && !registered(pod)) {
-                fleet.deleteRunner(pool.namespace(), podName);
+                fleet.deleteRunner(pod);
                 retired++;
             }
         }
@@ -652,6 +673,11 @@ public class RunnerReconciler {
     static String annotation(Pod pod, String key) {
         Map<String, String> annotations = pod.getMetadata().getAnnotations();
         return annotations == null ? null : annotations.get(key);
+    }
+
+    private static boolean pending(Pod pod) {
+        String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
+        return pod.getMetadata().getDeletionTimestamp() == null && (phase == null || "Pending".equals(phase));
     }
 
     private static boolean registered(Pod pod) {

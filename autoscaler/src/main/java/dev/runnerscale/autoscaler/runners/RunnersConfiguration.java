@@ -7,6 +7,8 @@ import dev.runnerscale.autoscaler.leader.KubernetesLeadership;
 import dev.runnerscale.autoscaler.leader.LeaderElectionProperties;
 import dev.runnerscale.autoscaler.leader.Leadership;
 import dev.runnerscale.autoscaler.pools.PoolsProperties;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -26,7 +28,7 @@ import org.springframework.context.annotation.Configuration;
 
 /** Wires the runner reconciler, its triggers and leader election. */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties({PoolsProperties.class, RunnersProperties.class, LeaderElectionProperties.class})
+@EnableConfigurationProperties({RunnersProperties.class, KubernetesProperties.class, LeaderElectionProperties.class})
 class RunnersConfiguration {
 
     /**
@@ -36,7 +38,15 @@ class RunnersConfiguration {
      */
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
-    KubernetesClient kubernetesClient() {
+    KubernetesClient kubernetesClient(KubernetesProperties properties) {
+        if (!properties.masterUrl().isBlank()) {
+            return new KubernetesClientBuilder()
+                    .withConfig(new ConfigBuilder(Config.empty())
+                            .withMasterUrl(properties.masterUrl())
+                            .withTrustCerts(true)
+                            .build())
+                    .build();
+        }
         String kubeconfigEnv = System.getenv("KUBECONFIG");
         Path kubeconfig = kubeconfigEnv != null && !kubeconfigEnv.isBlank()
                 ? Path.of(kubeconfigEnv.split(java.io.File.pathSeparator)[0])
@@ -46,8 +56,8 @@ class RunnersConfiguration {
                 System.getProperty("kubernetes.master") != null || System.getenv("KUBERNETES_MASTER") != null;
         if (!inCluster && !explicitMaster && !Files.isReadable(kubeconfig)) {
             throw new IllegalStateException("No Kubernetes configuration: no kubeconfig at " + kubeconfig
-                    + " (KUBECONFIG), not running in a cluster (KUBERNETES_SERVICE_HOST unset) and no"
-                    + " kubernetes.master set. Point KUBECONFIG at a cluster, or run the local default with"
+                    + " (KUBECONFIG), not running in a cluster (KUBERNETES_SERVICE_HOST unset), no"
+                    + " runnerscale.kubernetes.master-url and no kubernetes.master set. Point KUBECONFIG at a cluster, or run the local default with"
                     + " ./mvnw -pl autoscaler spring-boot:test-run");
         }
         return new KubernetesClientBuilder().build();

@@ -18,7 +18,22 @@ import java.util.Queue;
  */
 public final class KubernetesTestServer implements AutoCloseable {
 
+    private static KubernetesTestServer shared;
+
     private final KubernetesMockServer server;
+
+    /** One API server per JVM for the Spring contexts of the tests (like the shared embedded PostgreSQL). */
+    public static synchronized KubernetesTestServer shared() {
+        if (shared == null) {
+            shared = new KubernetesTestServer();
+        }
+        return shared;
+    }
+
+    /** The URL a client reaches this server at ({@code runnerscale.kubernetes.master-url}). */
+    public String url() {
+        return server.url("/");
+    }
 
     public KubernetesTestServer() {
         Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();

@@ -5,22 +5,28 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.concurrent.atomic.AtomicReference;
 
-/**
- * Wall time plus an offset the test moves forward: the mock API server stamps objects with wall time, and timeouts
- * (pending, idle, back-off) are reached by advancing the offset instead of sleeping.
- */
+/** A clock tests move by hand, instead of sleeping. */
 public final class MutableClock extends Clock {
 
-    private volatile Duration offset = Duration.ZERO;
+    private final AtomicReference<Instant> now;
 
-    public void advance(Duration by) {
-        offset = offset.plus(by);
+    public MutableClock(Instant start) {
+        this.now = new AtomicReference<>(start);
+    }
+
+    public void advance(Duration d) {
+        now.updateAndGet(i -> i.plus(d));
+    }
+
+    public void set(Instant instant) {
+        now.set(instant);
     }
 
     @Override
     public Instant instant() {
-        return Instant.now().plus(offset);
+        return now.get();
     }
 
     @Override

@@ -36,7 +36,7 @@ public final class RunnerWorld implements AutoCloseable {
 
     public final KubernetesTestServer server;
     public final KubernetesClient client;
-    public final MutableClock clock = new MutableClock();
+    public final OffsetClock clock = new OffsetClock();
     public final Pool pool;
     public final InMemoryJobLedger ledger;
     public final InMemoryGitHubRunnerApi github;

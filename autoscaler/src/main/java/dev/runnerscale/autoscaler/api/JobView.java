@@ -1,0 +1,53 @@
+package dev.runnerscale.autoscaler.api;
+
+import dev.runnerscale.autoscaler.jobs.LedgerJob;
+import java.time.Instant;
+import java.util.List;
+
+/** A ledger row as the API shows it; {@code status} in GitHub's words, {@code pool} null when no pool matched. */
+record JobView(
+        long id,
+        long runId,
+        int runAttempt,
+        String owner,
+        String repository,
+        String workflowName,
+        String jobName,
+        List<String> labels,
+        String status,
+        String conclusion,
+        Instant queuedAt,
+        Instant startedAt,
+        Instant completedAt,
+        Long runnerId,
+        String runnerName,
+        String pool,
+        boolean refused,
+        String lastDeliveryId,
+        Instant firstReceivedAt,
+        Instant lastReceivedAt) {
+
+    static JobView of(LedgerJob j) {
+        return new JobView(
+                j.id(),
+                j.runId(),
+                j.runAttempt(),
+                j.owner(),
+                j.repository(),
+                j.workflowName(),
+                j.jobName(),
+                j.labels(),
+                j.status().wire(),
+                j.conclusion(),
+                j.queuedAt(),
+                j.startedAt(),
+                j.completedAt(),
+                j.runnerId(),
+                j.runnerName(),
+                j.pool(),
+                j.refused(),
+                j.lastDeliveryId(),
+                j.firstReceivedAt(),
+                j.lastReceivedAt());
+    }
+}

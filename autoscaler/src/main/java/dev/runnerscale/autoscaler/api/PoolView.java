@@ -1,0 +1,62 @@
+package dev.runnerscale.autoscaler.api;
+
+import dev.runnerscale.autoscaler.jobs.PoolJobCounts;
+import dev.runnerscale.autoscaler.pools.PoolsProperties;
+import dev.runnerscale.autoscaler.runners.PoolStatus;
+import java.util.List;
+
+/**
+ * One pool as {@code GET /api/v1/pools} shows it: its configuration, the ledger's demand and, when this replica runs
+ * the runners feature, its runners by state and the last scaling decision ({@code lastDecision} is null on a replica
+ * that has not reconciled the pool yet, for example a follower).
+ */
+public record PoolView(
+        String name,
+        List<String> labels,
+        int min,
+        int max,
+        long queued,
+        long waiting,
+        long inProgress,
+        Integer desired,
+        Long pending,
+        Long idle,
+        Long busy,
+        Long failed,
+        PoolStatus.LastDecision lastDecision) {
+
+    public static PoolView of(PoolsProperties.Pool pool, PoolJobCounts counts) {
+        return new PoolView(
+                pool.name(),
+                pool.labels(),
+                pool.minIdle(),
+                pool.max(),
+                counts.queued(),
+                counts.waiting(),
+                counts.inProgress(),
+                null,
+                null,
+                null,
+                null,
+                null,
+                null);
+    }
+
+    /** The pool with its runners, observed now (from the API server and the ledger). */
+    public static PoolView of(PoolsProperties.Pool pool, PoolJobCounts counts, PoolStatus runners) {
+        return new PoolView(
+                pool.name(),
+                pool.labels(),
+                pool.minIdle(),
+                pool.max(),
+                counts.queued(),
+                counts.waiting(),
+                counts.inProgress(),
+                runners.desired(),
+                runners.pending(),
+                runners.idle(),
+                runners.busy(),
+                runners.failed(),
+                runners.lastDecision());
+    }
+}

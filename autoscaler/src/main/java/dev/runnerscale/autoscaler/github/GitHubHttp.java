@@ -1,0 +1,286 @@
+package dev.runnerscale.autoscaler.github;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
+import io.github.resilience4j.micrometer.tagged.TaggedRateLimiterMetrics;
+import io.github.resilience4j.ratelimiter.RateLimiter;
+import io.github.resilience4j.ratelimiter.RateLimiterConfig;
+import io.github.resilience4j.ratelimiter.RateLimiterRegistry;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.Set;
+import org.kohsuke.github.authorization.AuthorizationProvider;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.MediaType;
+import org.springframework.http.client.JdkClientHttpRequestFactory;
+import org.springframework.web.client.RestClient;
+import org.springframework.web.client.RestClientException;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.MissingNode;
+
+/**
+ * The one place that sends a request to GitHub and classifies the answer. Every call passes, in this order, the
+ * shared {@link GitHubGate} (a wait GitHub asked for), the circuit breaker, and our rate limiter; then the answer
+ * is classified: 2xx (and statuses the caller declared, e.g. 404) are returned; a rate limit closes the gate and
+ * raises {@link GitHubRateLimitedException}; 5xx, I/O errors and timeouts count as circuit-breaker failures and
+ * raise {@link GitHubUnavailableException}; other 4xx raise {@link GitHubRejectedException}. Nothing is retried
+ * here: the caller's next pass is the only retry layer.
+ */
+public final class GitHubHttp {
+
+    private static final Logger log = LoggerFactory.getLogger(GitHubHttp.class);
+    private static final String API_VERSION = "2022-11-28";
+
+    private final RestClient rest;
+    private final JsonMapper json;
+    private final GitHubGate gate;
+    private final CircuitBreakerRegistry circuitBreakers;
+    private final CircuitBreaker circuitBreaker;
+    private final RateLimiterRegistry rateLimiters;
+    private final RateLimiter rateLimiter;
+    private final GitHubMetrics metrics;
+    private final Clock clock;
+    private final Duration rateLimitBackoff;
+
+    public GitHubHttp(
+            GitHubProperties properties, JsonMapper json, GitHubGate gate, GitHubMetrics metrics, Clock clock) {
+        this.json = json;
+        this.gate = gate;
+        this.metrics = metrics;
+        this.clock = clock;
+        this.rateLimitBackoff = properties.rateLimitBackoff();
+        // HTTP/1.1: GitHub serves it everywhere, and it avoids h2c upgrade surprises with plain-HTTP test servers.
+        HttpClient httpClient = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(properties.connectTimeout())
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
+        JdkClientHttpRequestFactory factory = new JdkClientHttpRequestFactory(httpClient);
+        factory.setReadTimeout(properties.readTimeout());
+        this.rest = RestClient.builder()
+                .baseUrl(properties.apiUrl().toString())
+                .requestFactory(factory)
+                // GitHub recommends its vendor type; plain JSON is listed too because that is what the OpenAPI
+                // description declares (and GitHub serves either).
+                .defaultHeader(HttpHeaders.ACCEPT, "application/vnd.github+json, application/json")
+                .defaultHeader("X-GitHub-Api-Version", API_VERSION)
+                .defaultHeader(HttpHeaders.USER_AGENT, "runnerscale-autoscaler")
+                .build();
+        GitHubProperties.CircuitBreaker cb = properties.circuitBreaker();
+        this.circuitBreakers = CircuitBreakerRegistry.of(CircuitBreakerConfig.custom()
+                .failureRateThreshold(cb.failureRateThreshold())
+                .slidingWindowSize(cb.slidingWindowSize())
+                .minimumNumberOfCalls(cb.minimumNumberOfCalls())
+                .waitDurationInOpenState(cb.waitInOpenState())
+                .permittedNumberOfCallsInHalfOpenState(cb.permittedCallsInHalfOpenState())
+                .build());
+        this.circuitBreaker = circuitBreakers.circuitBreaker("github");
+        GitHubProperties.RateLimiter rl = properties.rateLimiter();
+        this.rateLimiters = RateLimiterRegistry.of(RateLimiterConfig.custom()
+                .limitForPeriod(rl.limitForPeriod())
+                .limitRefreshPeriod(rl.refreshPeriod())
+                .timeoutDuration(rl.timeout())
+                .build());
+        this.rateLimiter = rateLimiters.rateLimiter("github");
+    }
+
+    /**
+     * Publishes resilience4j's own meters (circuit state, failure rate, available permits), tagged {@code name=github}.
+     */
+    public void bindMetrics(MeterRegistry registry) {
+        TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(circuitBreakers).bindTo(registry);
+        TaggedRateLimiterMetrics.ofRateLimiterRegistry(rateLimiters).bindTo(registry);
+    }
+
+    public CircuitBreaker circuitBreaker() {
+        return circuitBreaker;
+    }
+
+    public RateLimiter rateLimiter() {
+        return rateLimiter;
+    }
+
+    /**
+     * One request.
+     *
+     * @param call what to send; {@code uriTemplate} is expanded (and its variables encoded) against the API URL
+     * @return the answer when its status is 2xx or one of {@code call.accepted()}
+     */
+    public GitHubResponse send(GitHubCall call) {
+        GitHubOperation op = call.operation();
+        // Credentials first: minting an installation token is itself a guarded call, and must not run while
+        // this call holds a circuit-breaker or rate-limiter permit.
+        String authorization = authorization(call.auth());
+        Optional<Instant> closed = gate.closedUntil();
+        if (closed.isPresent()) {
+            metrics.record(op, GitHubOutcome.REFUSED);
+            throw new GitHubRateLimitedException(
+                    "GitHub " + op.tag() + " not sent: waiting for GitHub's rate limit until " + closed.get(),
+                    closed.get());
+        }
+        if (!circuitBreaker.tryAcquirePermission()) {
+            metrics.record(op, GitHubOutcome.CIRCUIT_OPEN);
+            throw new GitHubUnavailableException("GitHub " + op.tag() + " not sent: circuit breaker is open");
+        }
+        if (!rateLimiter.acquirePermission()) {
+            circuitBreaker.releasePermission();
+            metrics.record(op, GitHubOutcome.REFUSED);
+            Instant retryAt =
+                    clock.instant().plus(rateLimiter.getRateLimiterConfig().getLimitRefreshPeriod());
+            throw new GitHubRateLimitedException(
+                    "GitHub " + op.tag() + " not sent: local rate limiter has no permit", retryAt);
+        }
+        long start = circuitBreaker.getCurrentTimestamp();
+        Raw raw;
+        try {
+            raw = exchange(call, authorization);
+        } catch (RestClientException | UncheckedIOException e) {
+            circuitBreaker.onError(elapsed(start), circuitBreaker.getTimestampUnit(), e);
+            metrics.record(op, GitHubOutcome.ERROR);
+            throw new GitHubUnavailableException("GitHub " + op.tag() + " failed: " + e.getMessage(), e);
+        }
+        return classify(call, raw, start);
+    }
+
+    private GitHubResponse classify(GitHubCall call, Raw raw, long start) {
+        GitHubOperation op = call.operation();
+        String remaining = raw.headers().getFirst("X-RateLimit-Remaining");
+        if (remaining != null) {
+            try {
+                metrics.rateLimitRemaining(Long.parseLong(remaining.trim()));
+            } catch (NumberFormatException ignored) {
+                // A malformed header leaves the last known value in place; it decides nothing.
+            }
+        }
+        int status = raw.status();
+        if (status >= 500) {
+            GitHubUnavailableException e =
+                    new GitHubUnavailableException("GitHub " + op.tag() + " answered " + status + ": " + message(raw));
+            circuitBreaker.onError(elapsed(start), circuitBreaker.getTimestampUnit(), e);
+            metrics.record(op, GitHubOutcome.ERROR);
+            throw e;
+        }
+        if ((status >= 200 && status < 300) || call.accepted().contains(status)) {
+            JsonNode body;
+            try {
+                body = raw.body().length == 0 ? MissingNode.getInstance() : json.readTree(raw.body());
+            } catch (JacksonException e) {
+                circuitBreaker.onError(elapsed(start), circuitBreaker.getTimestampUnit(), e);
+                metrics.record(op, GitHubOutcome.ERROR);
+                throw new GitHubUnavailableException("GitHub " + op.tag() + " answered unreadable JSON", e);
+            }
+            circuitBreaker.onSuccess(elapsed(start), circuitBreaker.getTimestampUnit());
+            metrics.record(op, status == 404 ? GitHubOutcome.NOT_FOUND : GitHubOutcome.SUCCESS);
+            return new GitHubResponse(status, raw.headers(), body);
+        }
+        String message = message(raw);
+        Optional<Instant> retryAt =
+                RateLimitRules.retryAt(status, raw.headers(), message, clock.instant(), rateLimitBackoff);
+        if (retryAt.isPresent()) {
+            // Not a failure of GitHub's health: free the permit without counting it either way.
+            circuitBreaker.releasePermission();
+            gate.closeUntil(retryAt.get());
+            metrics.record(op, GitHubOutcome.RATE_LIMITED);
+            log.warn("GitHub rate-limited {} ({}); no GitHub call before {}", op.tag(), status, retryAt.get());
+            throw new GitHubRateLimitedException(
+                    "GitHub rate-limited " + op.tag() + " (" + status + "): " + message, retryAt.get());
+        }
+        // GitHub is up and answered: a request or permission problem is not a reason to open the circuit.
+        circuitBreaker.onSuccess(elapsed(start), circuitBreaker.getTimestampUnit());
+        metrics.record(op, status == 404 ? GitHubOutcome.NOT_FOUND : GitHubOutcome.ERROR);
+        throw new GitHubRejectedException("GitHub refused " + op.tag() + " (" + status + "): " + message, status);
+    }
+
+    private Raw exchange(GitHubCall call, String authorization) {
+        RestClient.RequestBodySpec spec = rest.method(call.method())
+                .uri(call.uriTemplate(), call.uriVariables())
+                .header(HttpHeaders.AUTHORIZATION, authorization);
+        if (call.body() != null) {
+            spec = spec.contentType(MediaType.APPLICATION_JSON).body(json.writeValueAsString(call.body()));
+        }
+        return spec.exchange((request, response) -> new Raw(
+                response.getStatusCode().value(),
+                HttpHeaders.readOnlyHttpHeaders(response.getHeaders()),
+                response.getBody().readAllBytes()));
+    }
+
+    private static String authorization(AuthorizationProvider auth) {
+        try {
+            return auth.getEncodedAuthorization();
+        } catch (IOException e) {
+            throw new GitHubUnavailableException("GitHub credentials could not be prepared", e);
+        }
+    }
+
+    /** GitHub's error {@code message} (never contains credentials), or a short note when absent. */
+    private String message(Raw raw) {
+        if (raw.body().length == 0) {
+            return "(no body)";
+        }
+        try {
+            JsonNode node = json.readTree(raw.body());
+            String message = node.path("message").asString("");
+            return message.isBlank() ? "(no message)" : message;
+        } catch (JacksonException e) {
+            return "(unreadable body)";
+        }
+    }
+
+    private long elapsed(long start) {
+        return Math.max(0, circuitBreaker.getCurrentTimestamp() - start);
+    }
+
+    private record Raw(int status, HttpHeaders headers, byte[] body) {}
+
+    /**
+     * One request to send.
+     *
+     * @param accepted non-2xx statuses the caller handles (e.g. 404 "unknown", 422 "runner busy")
+     */
+    public record GitHubCall(
+            GitHubOperation operation,
+            HttpMethod method,
+            String uriTemplate,
+            Object[] uriVariables,
+            AuthorizationProvider auth,
+            Object body,
+            Set<Integer> accepted) {
+
+        public GitHubCall {
+            uriVariables = uriVariables.clone();
+            accepted = Set.copyOf(accepted);
+        }
+
+        public static GitHubCall get(GitHubOperation op, AuthorizationProvider auth, String uri, Object... vars) {
+            return new GitHubCall(op, HttpMethod.GET, uri, vars, auth, null, Set.of());
+        }
+
+        public GitHubCall withBody(Object newBody) {
+            return new GitHubCall(operation, method, uriTemplate, uriVariables, auth, newBody, accepted);
+        }
+
+        public GitHubCall accepting(Integer... statuses) {
+            return new GitHubCall(operation, method, uriTemplate, uriVariables, auth, body, Set.of(statuses));
+        }
+
+        public GitHubCall method(HttpMethod newMethod) {
+            return new GitHubCall(operation, newMethod, uriTemplate, uriVariables, auth, body, accepted);
+        }
+    }
+
+    /** An answer GitHub gave; {@code body} is a missing node when there was none. */
+    public record GitHubResponse(int status, HttpHeaders headers, JsonNode body) {}
+}

@@ -1,0 +1,54 @@
+package dev.runnerscale.autoscaler.web;
+
+import dev.runnerscale.autoscaler.jobs.LedgerOverloadedException;
+import dev.runnerscale.autoscaler.jobs.LedgerUnavailableException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+
+/**
+ * Renders every error as an RFC 9457 problem detail: our typed exceptions, and (through the base class) Spring's
+ * own ones such as an unknown route, a wrong method or a non-numeric path variable, so client input never causes a
+ * 500.
+ */
+@RestControllerAdvice
+class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(ProblemDetailsAdvice.class);
+
+    @ExceptionHandler(ProblemException.class)
+    ResponseEntity<ProblemDetail> problem(ProblemException e) {
+        return ResponseEntity.status(e.status())
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .body(e.toProblemDetail());
+    }
+
+    /** The ledger queue is full: GitHub counts the delivery as failed, and the redelivery job recovers it. */
+    @ExceptionHandler(LedgerOverloadedException.class)
+    ResponseEntity<ProblemDetail> overloaded(LedgerOverloadedException e) {
+        return unavailable("ledger-overloaded", "Ledger overloaded", e.getMessage());
+    }
+
+    @ExceptionHandler(LedgerUnavailableException.class)
+    ResponseEntity<ProblemDetail> unavailable(LedgerUnavailableException e) {
+        log.error("ledger unavailable: {}", e.getMessage(), e);
+        return unavailable("ledger-unavailable", "Ledger unavailable", e.getMessage());
+    }
+
+    private static ResponseEntity<ProblemDetail> unavailable(String type, String title, String detail) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE, detail);
+        problem.setType(ProblemException.typeUri(type));
+        problem.setTitle(title);
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+                .header(HttpHeaders.RETRY_AFTER, "1")
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .body(problem);
+    }
+}

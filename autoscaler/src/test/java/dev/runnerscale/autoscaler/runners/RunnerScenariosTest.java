@@ -132,6 +132,8 @@ class RunnerScenariosTest {
             world.startReplica();
 
             await().atMost(Duration.ofMinutes(3)).until(() -> world.ledger.count(JobStatus.COMPLETED) == 500);
+            world.clock.advance(world.pool.idleTimeout().plusMinutes(1)); // a spare runner idles out
+            world.requestPass();
             await().until(() -> world.pods().isEmpty());
 
             assertThat(world.kubelet.maxConcurrentPods()).isEqualTo(10);
@@ -176,6 +178,8 @@ class RunnerScenariosTest {
             world.startReplica();
 
             await().atMost(Duration.ofMinutes(2)).until(() -> world.ledger.count(JobStatus.COMPLETED) == 100);
+            world.clock.advance(world.pool.idleTimeout().plusMinutes(1)); // a spare runner idles out
+            world.requestPass();
             await().until(() -> world.pods().isEmpty());
             assertThat(world.kubelet.maxConcurrentPods()).isLessThanOrEqualTo(5);
             await().until(() -> world.github.runnerNames().isEmpty());

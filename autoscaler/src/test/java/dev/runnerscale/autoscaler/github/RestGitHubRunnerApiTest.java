@@ -78,6 +78,19 @@ class RestGitHubRunnerApiTest {
         }
 
         @Test
+        void registersAnyNameAgainstTheEchoingStub() {
+            github.stubJitConfigForAnyRunner(ORG);
+
+            JitRunner a = api.createJitRunner(ORG, "pool-a-1", List.of("self-hosted", "linux"));
+            JitRunner b = api.createJitRunner(ORG, "pool-a-2", List.of("gpu"));
+
+            assertThat(a.name()).isEqualTo("pool-a-1");
+            assertThat(a.encodedJitConfig()).isEqualTo("jit-pool-a-1");
+            assertThat(b.name()).isEqualTo("pool-a-2");
+            assertThat(a.runnerId()).isPositive();
+        }
+
+        @Test
         void registersARepositoryRunnerUnderTheRepository() {
             github.stubJitConfig(REPO, 24, "pool-b-1", "cmVwbw==");
 

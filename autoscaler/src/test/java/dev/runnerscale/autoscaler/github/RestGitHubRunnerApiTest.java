@@ -213,6 +213,26 @@ class RestGitHubRunnerApiTest {
         }
 
         @Test
+        void aTokenThatExpiresAlmostAtOnceIsStillReusedForAMinute() {
+            GitHubClients clients =
+                    GitHubClients.withApp(github.baseUrl(), APP_ID, GitHubClients.pkcs8Pem(keys), INSTALLATION, start);
+            github.stubInstallationToken(INSTALLATION, "ghs_short", start.plus(Duration.ofMinutes(2)));
+            github.stubRunnerPages(ORG, List.of(List.of()));
+            GitHubRunnerApi api = clients.runners();
+
+            api.listRunners(ORG);
+            clients.clock.advance(Duration.ofSeconds(59));
+            api.listRunners(ORG);
+            assertThat(github.requestCount("/app/installations/42/access_tokens"))
+                    .isEqualTo(1);
+
+            clients.clock.advance(Duration.ofSeconds(1));
+            api.listRunners(ORG);
+            assertThat(github.requestCount("/app/installations/42/access_tokens"))
+                    .isEqualTo(2);
+        }
+
+        @Test
         void concurrentCallersShareOneTokenMint() throws Exception {
             GitHubClients clients =
                     GitHubClients.withApp(github.baseUrl(), APP_ID, GitHubClients.pkcs8Pem(keys), INSTALLATION, start);

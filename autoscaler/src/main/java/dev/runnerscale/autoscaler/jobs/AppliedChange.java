@@ -1,24 +1,35 @@
 package dev.runnerscale.autoscaler.jobs;
 
+import java.time.Instant;
+
 /**
- * A job row after a committed write, with the status rank it had before that write ({@code -1} when the write
- * created the row). Tells exactly once whether a job started or completed, whatever replica wrote it.
+ * What a committed write did to a job: its status rank before the write ({@code -1} when the write created the row)
+ * and the fields metrics and events need after it. Tells exactly once whether a job started or completed, whatever
+ * replica wrote it, because the previous rank is read from the row the upsert locked.
  */
-record AppliedChange(int previousRank, LedgerJob job) {
+record AppliedChange(
+        int previousRank,
+        JobStatus status,
+        String pool,
+        boolean refused,
+        String conclusion,
+        Instant queuedAt,
+        Instant startedAt,
+        Instant completedAt) {
 
     boolean counts() {
-        return job.pool() != null && !job.refused();
+        return pool != null && !refused;
     }
 
     boolean demandChanged() {
-        return counts() && previousRank != job.status().rank();
+        return counts() && previousRank != status.rank();
     }
 
     boolean started() {
-        return previousRank < JobStatus.IN_PROGRESS.rank() && job.status().rank() >= JobStatus.IN_PROGRESS.rank();
+        return previousRank < JobStatus.IN_PROGRESS.rank() && status.rank() >= JobStatus.IN_PROGRESS.rank();
     }
 
     boolean completed() {
-        return previousRank < JobStatus.COMPLETED.rank() && job.status() == JobStatus.COMPLETED;
+        return previousRank < JobStatus.COMPLETED.rank() && status == JobStatus.COMPLETED;
     }
 }

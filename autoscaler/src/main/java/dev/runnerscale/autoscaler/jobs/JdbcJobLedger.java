@@ -2,8 +2,6 @@ package dev.runnerscale.autoscaler.jobs;
 
 import dev.runnerscale.autoscaler.pools.PoolMatcher;
 import dev.runnerscale.autoscaler.pools.PoolsProperties;
-import java.sql.Array;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -87,12 +85,55 @@ public class JdbcJobLedger implements JobLedger {
                     ELSE GREATEST(j.last_delivery_id, EXCLUDED.last_delivery_id) END,
                 first_received_at = LEAST(j.first_received_at, EXCLUDED.first_received_at),
                 last_received_at = GREATEST(j.last_received_at, EXCLUDED.last_received_at)
-            RETURNING j.*
+            RETURNING %s
             """;
 
-    private static final String INSERT_ALL = UPSERT.formatted("");
+    /** What the intake needs back: the transition, not the row (no labels to decode on the hot path). */
+    private static final String TRANSITION =
+            "j.prev_status_rank, j.status_rank, j.pool, j.refused, j.conclusion, j.queued_at, j.started_at,"
+                    + " j.completed_at";
+
+    private static final String INSERT_ALL = UPSERT.formatted("", TRANSITION);
+
+    /**
+     * The intake's common case in one statement, hence one round trip and one commit: record the batch's delivery
+     * ids and upsert its (pre-merged) jobs together. A job of which any delivery id is already recorded is
+     * "blocked": none of its deliveries are written here, and {@link #record} replays them in a transaction that
+     * merges only the new ones, so a redelivery never changes a row and nothing is half-written if we stop between.
+     */
+    private static final String RECORD_BATCH =
+            """
+            WITH blocked AS (
+                SELECT DISTINCT b.job_id
+                FROM unnest(?::text[], ?::int8[]) AS b(delivery_id, job_id)
+                JOIN webhook_deliveries d ON d.delivery_id = b.delivery_id
+            ), fresh AS (
+                INSERT INTO webhook_deliveries (delivery_id, event, action, job_id, received_at, outcome)
+                SELECT u.delivery_id, 'workflow_job', u.action, u.job_id, u.received_at::timestamptz, u.outcome
+                FROM unnest(?::text[], ?::text[], ?::int8[], ?::text[], ?::text[])
+                  AS u(delivery_id, action, job_id, received_at, outcome)
+                WHERE u.job_id NOT IN (SELECT job_id FROM blocked)
+                ORDER BY u.delivery_id
+                ON CONFLICT (delivery_id) DO NOTHING
+                RETURNING delivery_id
+            ), changed AS (
+            %s
+            )
+            SELECT 'delivery' AS kind, delivery_id, NULL::int8 AS job_id, NULL::int2 AS prev_status_rank,
+                NULL::int2 AS status_rank, NULL::text AS pool, NULL::bool AS refused, NULL::text AS conclusion,
+                NULL::timestamptz AS queued_at, NULL::timestamptz AS started_at, NULL::timestamptz AS completed_at
+            FROM fresh
+            UNION ALL
+            SELECT 'job', NULL, NULL, prev_status_rank, status_rank, pool, refused, conclusion, queued_at,
+                started_at, completed_at
+            FROM changed
+            UNION ALL
+            SELECT 'blocked', NULL, job_id, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+            FROM blocked
+            """.formatted(UPSERT.formatted("WHERE u.id NOT IN (SELECT job_id FROM blocked)", TRANSITION));
+
     private static final String UPDATE_EXISTING =
-            UPSERT.formatted("WHERE EXISTS (SELECT 1 FROM workflow_jobs w WHERE w.id = u.id)");
+            UPSERT.formatted("WHERE EXISTS (SELECT 1 FROM workflow_jobs w WHERE w.id = u.id)", "j.*");
 
     private static final String INSERT_DELIVERIES = """
             INSERT INTO webhook_deliveries (delivery_id, event, action, job_id, received_at, outcome)
@@ -111,7 +152,14 @@ public class JdbcJobLedger implements JobLedger {
     private final JsonMapper json;
     private final ApplicationEventPublisher events;
     private final JobMetrics metrics;
-    private final RowMapper<AppliedChange> changeMapper = this::mapChange;
+    private final RowMapper<LedgerJob> jobMapper = this::mapJob;
+    private final RowMapper<AppliedChange> changeMapper = JdbcJobLedger::mapChange;
+
+    /** A row and the transition that produced it (corrections and expiry, which return the row). */
+    private record Rewritten(LedgerJob job, AppliedChange change) {}
+
+    private final RowMapper<Rewritten> rewrittenMapper =
+            (rs, rowNum) -> new Rewritten(mapJob(rs, rowNum), mapChange(rs, rowNum));
 
     JdbcJobLedger(
             JdbcTemplate jdbc,
@@ -131,9 +179,9 @@ public class JdbcJobLedger implements JobLedger {
     }
 
     /**
-     * Records a batch of deliveries in one transaction: new delivery ids are merged into their jobs (several
-     * deliveries of one job in arrival order), known ones are duplicates and change nothing. Returns one outcome per
-     * delivery, in order, after the commit.
+     * Records a batch of deliveries atomically: new delivery ids are merged into their jobs (several deliveries of
+     * one job in arrival order), known ones are duplicates and change nothing. Returns one outcome per delivery, in
+     * order, after the commit.
      */
     public List<DeliveryOutcome> record(List<JobDelivery> deliveries) {
         if (deliveries.isEmpty()) {
@@ -144,18 +192,16 @@ public class JdbcJobLedger implements JobLedger {
         for (JobDelivery d : deliveries) {
             firstById.putIfAbsent(d.deliveryId(), d);
         }
-        record Written(Set<String> fresh, List<AppliedChange> changes) {}
-        Written written = retrying(() -> transactions.execute(status -> {
-            Set<String> fresh = insertDeliveries(firstById.values());
-            Map<Long, LedgerJob> merged = new HashMap<>();
-            for (JobDelivery d : firstById.values()) {
-                if (fresh.contains(d.deliveryId())) {
-                    LedgerJob row = JobMerge.firstRow(d.observation(), d.pool(), d.refused());
-                    merged.merge(row.id(), row, JobMerge::combine);
-                }
-            }
-            return new Written(fresh, upsert(merged.values(), INSERT_ALL));
-        }));
+        List<JobDelivery> unique = new ArrayList<>(firstById.values());
+        Written written = retrying(() -> recordInOneStatement(unique));
+        if (!written.blocked().isEmpty()) {
+            List<JobDelivery> replay = unique.stream()
+                    .filter(d -> written.blocked().contains(d.observation().jobId()))
+                    .toList();
+            Written replayed = retrying(() -> transactions.execute(status -> recordInTransaction(replay)));
+            written.fresh().addAll(replayed.fresh());
+            written.changes().addAll(replayed.changes());
+        }
         afterCommit(written.changes());
         Set<String> counted = new HashSet<>();
         List<DeliveryOutcome> outcomes = new ArrayList<>(deliveries.size());
@@ -166,11 +212,63 @@ public class JdbcJobLedger implements JobLedger {
         return outcomes;
     }
 
+    private record Written(Set<String> fresh, List<AppliedChange> changes, Set<Long> blocked) {}
+
+    private static Map<Long, LedgerJob> mergeByJob(List<JobDelivery> deliveries, Set<String> only) {
+        Map<Long, LedgerJob> merged = new HashMap<>();
+        for (JobDelivery d : deliveries) {
+            if (only == null || only.contains(d.deliveryId())) {
+                LedgerJob row = JobMerge.firstRow(d.observation(), d.pool(), d.refused());
+                merged.merge(row.id(), row, JobMerge::combine);
+            }
+        }
+        return merged;
+    }
+
+    private Written recordInOneStatement(List<JobDelivery> deliveries) {
+        Map<Long, LedgerJob> merged = mergeByJob(deliveries, null);
+        Object[][] deliveryColumns = deliveryColumns(deliveries);
+        JobColumns jobColumns = jobColumns(merged.values());
+        Set<String> fresh = new HashSet<>();
+        List<AppliedChange> changes = new ArrayList<>();
+        Set<Long> blocked = new HashSet<>();
+        jdbc.query(
+                con -> {
+                    PreparedStatement ps = con.prepareStatement(RECORD_BATCH);
+                    int p = 1;
+                    ps.setArray(p++, con.createArrayOf("text", deliveryColumns[0]));
+                    ps.setArray(p++, con.createArrayOf("int8", deliveryColumns[2]));
+                    for (int c = 0; c < deliveryColumns.length; c++) {
+                        ps.setArray(p++, con.createArrayOf(DELIVERY_TYPES[c], deliveryColumns[c]));
+                    }
+                    for (int c = 0; c < jobColumns.values().length; c++) {
+                        ps.setArray(
+                                p++, con.createArrayOf(JOB_TYPES[c], jobColumns.values()[c]));
+                    }
+                    return ps;
+                },
+                rs -> {
+                    switch (rs.getString("kind")) {
+                        case "delivery" -> fresh.add(rs.getString("delivery_id"));
+                        case "job" -> changes.add(mapChange(rs, 0));
+                        default -> blocked.add(rs.getLong("job_id"));
+                    }
+                });
+        return new Written(fresh, changes, blocked);
+    }
+
+    /** The exact path for jobs of which a delivery id is known already: only new deliveries are merged. */
+    private Written recordInTransaction(List<JobDelivery> deliveries) {
+        Set<String> fresh = insertDeliveries(deliveries);
+        List<AppliedChange> changes =
+                new ArrayList<>(upsert(mergeByJob(deliveries, fresh).values(), INSERT_ALL, changeMapper));
+        return new Written(new HashSet<>(fresh), changes, Set.of());
+    }
+
     @Override
     public Optional<LedgerJob> find(long jobId) {
-        return jdbc.query("SELECT * FROM workflow_jobs WHERE id = ?", changeMapper, jobId).stream()
-                .findFirst()
-                .map(AppliedChange::job);
+        return jdbc.query("SELECT * FROM workflow_jobs WHERE id = ?", jobMapper, jobId).stream()
+                .findFirst();
     }
 
     @Override
@@ -204,33 +302,31 @@ public class JdbcJobLedger implements JobLedger {
                         WHERE status_rank IN (1, 2) AND NOT refused AND pool IS NOT NULL AND last_received_at < ?
                         ORDER BY last_received_at, id
                         LIMIT ?
-                        """, changeMapper, OffsetDateTime.ofInstant(cutoff, java.time.ZoneOffset.UTC), limit).stream()
-                .map(AppliedChange::job)
-                .toList();
+                        """, jobMapper, OffsetDateTime.ofInstant(cutoff, java.time.ZoneOffset.UTC), limit);
     }
 
     @Override
     public Optional<LedgerJob> correct(JobObservation observation) {
         String pool = matcher.match(observation.labels()).orElse(null);
         LedgerJob row = JobMerge.firstRow(observation, pool, false);
-        List<AppliedChange> changes =
-                retrying(() -> transactions.execute(status -> upsert(List.of(row), UPDATE_EXISTING)));
-        afterCommit(changes);
-        return changes.stream().findFirst().map(AppliedChange::job);
+        List<Rewritten> rewritten =
+                retrying(() -> transactions.execute(status -> upsert(List.of(row), UPDATE_EXISTING, rewrittenMapper)));
+        afterCommit(rewritten.stream().map(Rewritten::change).toList());
+        return rewritten.stream().findFirst().map(Rewritten::job);
     }
 
     @Override
     public boolean expire(long jobId, Instant now) {
-        List<AppliedChange> changes = retrying(() -> transactions.execute(status ->
+        List<Rewritten> rewritten = retrying(() -> transactions.execute(status ->
                 jdbc.query("""
                 UPDATE workflow_jobs
                 SET prev_status_rank = status_rank, status_rank = 3,
                     conclusion = COALESCE(conclusion, 'expired'), completed_at = COALESCE(completed_at, ?)
                 WHERE id = ? AND status_rank < 3
                 RETURNING *
-                """, changeMapper, OffsetDateTime.ofInstant(now, java.time.ZoneOffset.UTC), jobId)));
-        afterCommit(changes);
-        return !changes.isEmpty();
+                """, rewrittenMapper, OffsetDateTime.ofInstant(now, java.time.ZoneOffset.UTC), jobId)));
+        afterCommit(rewritten.stream().map(Rewritten::change).toList());
+        return !rewritten.isEmpty();
     }
 
     /** Deletes rows older than the retention periods; returns how many jobs and deliveries went. */
@@ -261,48 +357,35 @@ public class JdbcJobLedger implements JobLedger {
         return total;
     }
 
-    private Set<String> insertDeliveries(Iterable<JobDelivery> deliveries) {
-        List<JobDelivery> list = new ArrayList<>();
-        deliveries.forEach(list::add);
-        int n = list.size();
-        String[] ids = new String[n];
-        String[] actions = new String[n];
-        Long[] jobIds = new Long[n];
-        String[] received = new String[n];
-        String[] outcomes = new String[n];
+    private static final String[] DELIVERY_TYPES = {"text", "text", "int8", "text", "text"};
+
+    private static final String[] JOB_TYPES = {
+        "int8", "int8", "int4", "text", "text", "text", "text", "text", "int2", "text", "text", "text", "text", "int8",
+        "text", "text", "bool", "text", "text", "text"
+    };
+
+    /** Columns of {@code webhook_deliveries} as arrays: delivery id, action, job id, received at, outcome. */
+    private static Object[][] deliveryColumns(List<JobDelivery> deliveries) {
+        int n = deliveries.size();
+        Object[][] columns = {new String[n], new String[n], new Long[n], new String[n], new String[n]};
         for (int i = 0; i < n; i++) {
-            JobDelivery d = list.get(i);
-            ids[i] = d.deliveryId();
-            actions[i] = d.action();
-            jobIds[i] = d.observation().jobId();
-            received[i] = d.receivedAt().toString();
-            outcomes[i] = d.outcome();
+            JobDelivery d = deliveries.get(i);
+            columns[0][i] = d.deliveryId();
+            columns[1][i] = d.action();
+            columns[2][i] = d.observation().jobId();
+            columns[3][i] = d.receivedAt().toString();
+            columns[4][i] = d.outcome();
         }
-        Set<String> fresh = new HashSet<>();
-        jdbc.query(
-                con -> {
-                    PreparedStatement ps = con.prepareStatement(INSERT_DELIVERIES);
-                    ps.setArray(1, con.createArrayOf("text", ids));
-                    ps.setArray(2, con.createArrayOf("text", actions));
-                    ps.setArray(3, con.createArrayOf("int8", jobIds));
-                    ps.setArray(4, con.createArrayOf("text", received));
-                    ps.setArray(5, con.createArrayOf("text", outcomes));
-                    return ps;
-                },
-                rs -> {
-                    fresh.add(rs.getString(1));
-                });
-        return fresh;
+        return columns;
     }
 
-    private List<AppliedChange> upsert(java.util.Collection<LedgerJob> rows, String sql) {
-        if (rows.isEmpty()) {
-            return List.of();
-        }
+    private record JobColumns(Object[][] values) {}
+
+    private JobColumns jobColumns(java.util.Collection<LedgerJob> rows) {
         List<LedgerJob> list = new ArrayList<>(rows);
         list.sort(Comparator.comparingLong(LedgerJob::id)); // one lock order for every writer: no deadlocks
         int n = list.size();
-        Object[][] columns = new Object[20][n];
+        Object[][] columns = new Object[JOB_TYPES.length][n];
         for (int i = 0; i < n; i++) {
             LedgerJob r = list.get(i);
             columns[0][i] = r.id();
@@ -326,23 +409,40 @@ public class JdbcJobLedger implements JobLedger {
             columns[18][i] = text(r.firstReceivedAt());
             columns[19][i] = text(r.lastReceivedAt());
         }
-        String[] types = {
-            "int8", "int8", "int4", "text", "text", "text", "text", "text", "int2", "text", "text", "text", "text",
-            "int8", "text", "text", "bool", "text", "text", "text"
-        };
+        return new JobColumns(columns);
+    }
+
+    private Set<String> insertDeliveries(List<JobDelivery> deliveries) {
+        Object[][] columns = deliveryColumns(deliveries);
+        Set<String> fresh = new HashSet<>();
+        jdbc.query(
+                con -> {
+                    PreparedStatement ps = con.prepareStatement(INSERT_DELIVERIES);
+                    for (int c = 0; c < columns.length; c++) {
+                        ps.setArray(c + 1, con.createArrayOf(DELIVERY_TYPES[c], columns[c]));
+                    }
+                    return ps;
+                },
+                rs -> {
+                    fresh.add(rs.getString(1));
+                });
+        return fresh;
+    }
+
+    private <T> List<T> upsert(java.util.Collection<LedgerJob> rows, String sql, RowMapper<T> mapper) {
+        if (rows.isEmpty()) {
+            return List.of();
+        }
+        Object[][] columns = jobColumns(rows).values();
         return jdbc.query(
                 con -> {
                     PreparedStatement ps = con.prepareStatement(sql);
                     for (int c = 0; c < columns.length; c++) {
-                        ps.setArray(c + 1, array(con, types[c], columns[c]));
+                        ps.setArray(c + 1, con.createArrayOf(JOB_TYPES[c], columns[c]));
                     }
                     return ps;
                 },
-                changeMapper);
-    }
-
-    private static Array array(Connection con, String type, Object[] values) throws SQLException {
-        return con.createArrayOf(type, values);
+                mapper);
     }
 
     private static String text(Instant instant) {
@@ -354,7 +454,7 @@ public class JdbcJobLedger implements JobLedger {
         for (AppliedChange change : changes) {
             metrics.record(change);
             if (change.demandChanged()) {
-                changedPools.add(change.job().pool());
+                changedPools.add(change.pool());
             }
         }
         changedPools.forEach(pool -> events.publishEvent(new JobLedgerChanged(pool)));
@@ -374,10 +474,10 @@ public class JdbcJobLedger implements JobLedger {
         }
     }
 
-    private AppliedChange mapChange(ResultSet rs, int rowNum) throws SQLException {
+    private LedgerJob mapJob(ResultSet rs, int rowNum) throws SQLException {
         long runnerId = rs.getLong("runner_id");
         Long runner = rs.wasNull() ? null : runnerId;
-        LedgerJob job = new LedgerJob(
+        return new LedgerJob(
                 rs.getLong("id"),
                 rs.getLong("run_id"),
                 rs.getInt("run_attempt"),
@@ -398,7 +498,18 @@ public class JdbcJobLedger implements JobLedger {
                 rs.getString("last_delivery_id"),
                 instant(rs, "first_received_at"),
                 instant(rs, "last_received_at"));
-        return new AppliedChange(rs.getInt("prev_status_rank"), job);
+    }
+
+    private static AppliedChange mapChange(ResultSet rs, int rowNum) throws SQLException {
+        return new AppliedChange(
+                rs.getInt("prev_status_rank"),
+                JobStatus.values()[rs.getInt("status_rank")],
+                rs.getString("pool"),
+                rs.getBoolean("refused"),
+                rs.getString("conclusion"),
+                instant(rs, "queued_at"),
+                instant(rs, "started_at"),
+                instant(rs, "completed_at"));
     }
 
     private static Instant instant(ResultSet rs, String column) throws SQLException {

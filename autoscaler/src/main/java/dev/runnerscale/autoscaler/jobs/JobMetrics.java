@@ -39,7 +39,7 @@ class JobMetrics {
         if (!change.counts()) {
             return;
         }
-        LedgerJob job = change.job();
+        AppliedChange job = change;
         String pool = job.pool();
         if (change.started()) {
             Counter.builder("gha_started_jobs")

@@ -19,6 +19,7 @@ import org.springframework.validation.annotation.Validated;
  * @param purgeCron when the retention purge runs (Spring cron, server time zone)
  * @param queueCapacity deliveries waiting for the writer; when full, intake answers 503
  * @param maxBatchSize deliveries committed in one transaction at most
+ * @param writers threads committing batches; two let one batch's SQL overlap the other's WAL flush
  * @param gaugeRefresh how often the per-pool gauges are re-read after a change
  */
 @Validated
@@ -30,6 +31,7 @@ public record LedgerProperties(
         @DefaultValue("0 17 3 * * *") @NotNull String purgeCron,
         @DefaultValue("8192") @Min(1) int queueCapacity,
         @DefaultValue("256") @Min(1) @Max(10000) int maxBatchSize,
+        @DefaultValue("2") @Min(1) @Max(16) int writers,
         @DefaultValue("1s") @NotNull Duration gaugeRefresh) {
 
     @AssertTrue(message = "runnerscale.ledger.purge-cron must be a valid Spring cron expression")

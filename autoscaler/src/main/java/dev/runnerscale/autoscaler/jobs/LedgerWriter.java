@@ -1,5 +1,8 @@
 package dev.runnerscale.autoscaler.jobs;
 
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -12,10 +15,11 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
- * Group commit for the intake: request threads hand parsed deliveries to one writer thread, which drains what has
- * queued up meanwhile and commits it as one transaction. A request is answered only when the future of its delivery
- * completes, i.e. after its batch committed. One writer suffices: a batch costs a few statements however large it
- * is, so throughput grows with the batch size instead of with threads contending for the same rows.
+ * Group commit for the intake: request threads hand parsed deliveries to writer threads, each of which drains what
+ * has queued up meanwhile and commits it as one transaction. A request is answered only when the future of its
+ * delivery completes, i.e. after its batch committed. A batch costs a few statements however large it is, so
+ * throughput grows with the batch size. A second writer (the default) lets one batch's statements run while the other
+ * waits for its WAL flush; the merge is order-independent, so which writer commits first does not matter.
  */
 @Component
 public class LedgerWriter implements SmartLifecycle {
@@ -27,13 +31,24 @@ public class LedgerWriter implements SmartLifecycle {
     private final JdbcJobLedger ledger;
     private final BlockingQueue<Pending> queue;
     private final int maxBatchSize;
+    private final int writers;
+    private final Timer batchTime;
+    private final DistributionSummary batchSize;
     private volatile boolean running;
-    private Thread thread;
+    private List<Thread> threads = List.of();
 
-    LedgerWriter(JdbcJobLedger ledger, LedgerProperties properties) {
+    LedgerWriter(JdbcJobLedger ledger, LedgerProperties properties, MeterRegistry registry) {
         this.ledger = ledger;
+        this.batchTime = Timer.builder("runnerscale_ledger_batch")
+                .description("Time to commit one batch of deliveries")
+                .register(registry);
+        this.batchSize = DistributionSummary.builder("runnerscale_ledger_batch_size")
+                .description("Deliveries committed per batch")
+                .register(registry);
+        registry.gauge("runnerscale_ledger_queue_depth", this, w -> w.queue.size());
         this.queue = new ArrayBlockingQueue<>(properties.queueCapacity());
         this.maxBatchSize = properties.maxBatchSize();
+        this.writers = properties.writers();
     }
 
     /**
@@ -56,26 +71,30 @@ public class LedgerWriter implements SmartLifecycle {
     @Override
     public synchronized void start() {
         running = true;
-        thread = new Thread(this::drain, "ledger-writer");
-        thread.start();
+        List<Thread> started = new ArrayList<>();
+        for (int i = 0; i < writers; i++) {
+            Thread thread = new Thread(this::drain, "ledger-writer-" + i);
+            thread.start();
+            started.add(thread);
+        }
+        threads = started;
     }
 
     @Override
     public synchronized void stop() {
         running = false;
-        if (thread == null) {
-            return;
-        }
-        try {
-            thread.join(TimeUnit.SECONDS.toMillis(30));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        for (Thread thread : threads) {
+            try {
+                thread.join(TimeUnit.SECONDS.toMillis(30));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         // anything that slipped in after the writer's last look was never committed: say so, never hang
         List<Pending> left = new ArrayList<>();
         queue.drainTo(left);
         left.forEach(p -> p.done().completeExceptionally(new LedgerUnavailableException("shutting down")));
-        thread = null;
+        threads = List.of();
     }
 
     @Override
@@ -113,7 +132,10 @@ public class LedgerWriter implements SmartLifecycle {
         List<JobDelivery> deliveries = new ArrayList<>(batch.size());
         batch.forEach(p -> deliveries.add(p.delivery()));
         try {
+            long start = System.nanoTime();
             List<DeliveryOutcome> outcomes = ledger.record(deliveries);
+            batchTime.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+            batchSize.record(batch.size());
             for (int i = 0; i < batch.size(); i++) {
                 batch.get(i).done().complete(outcomes.get(i));
             }

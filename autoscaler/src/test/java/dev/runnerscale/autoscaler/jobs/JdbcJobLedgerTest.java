@@ -88,6 +88,31 @@ class JdbcJobLedgerTest extends AutoscalerTestBase {
     }
 
     @Nested
+    class BatchesMixingNewAndKnownDeliveries {
+
+        @Test
+        void aBatchWithARedeliveryMergesOnlyTheNewDeliveriesOfThatJob() {
+            long job = nextJobId();
+            long other = nextJobId();
+            ledger.record(List.of(delivery(job, QUEUED)));
+            // the redelivered queued comes with a later receipt time: were it merged, last_received_at would move
+            JobDelivery redelivered = new JobDelivery(
+                    Observations.deliveryId(job, QUEUED),
+                    "queued",
+                    Observations.of(
+                            job, QUEUED, Observations.deliveryId(job, QUEUED), Instant.parse("2030-01-01T00:00:00Z")),
+                    POOL,
+                    false);
+            List<DeliveryOutcome> outcomes =
+                    ledger.record(List.of(delivery(other, QUEUED), redelivered, delivery(job, IN_PROGRESS)));
+            assertThat(outcomes)
+                    .containsExactly(DeliveryOutcome.RECORDED, DeliveryOutcome.DUPLICATE, DeliveryOutcome.RECORDED);
+            assertThat(ledger.find(job)).contains(specified(job, List.of(QUEUED, IN_PROGRESS)));
+            assertThat(ledger.find(other)).contains(specified(other, List.of(QUEUED)));
+        }
+    }
+
+    @Nested
     class Reads {
 
         @Test

@@ -32,9 +32,17 @@ public final class EmbeddedDatabase {
      * returns, as in production. With {@code dataDirectory} set, data survives restarts.
      */
     public static EmbeddedPostgres durable(Path dataDirectory) {
+        return start(dataDirectory, "on");
+    }
+
+    /**
+     * @param synchronousCommit {@code on} for durability; {@code off} only to measure, in a benchmark, what the
+     *     WAL flush of a commit costs on this machine
+     */
+    public static EmbeddedPostgres start(Path dataDirectory, String synchronousCommit) {
         try {
             EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
-                    .setServerConfig("synchronous_commit", "on")
+                    .setServerConfig("synchronous_commit", synchronousCommit)
                     .setServerConfig("fsync", "on");
             if (dataDirectory != null) {
                 builder.setDataDirectory(dataDirectory).setCleanDataDirectory(false);

@@ -1,0 +1,173 @@
+package dev.runnerscale.taskapi.tasks;
+
+import dev.runnerscale.taskapi.tokens.Caller;
+import dev.runnerscale.taskapi.web.ApiProblem;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Size;
+import java.net.URI;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+@RestController
+@RequestMapping("/tasks")
+class TaskController {
+
+    static final int DEFAULT_LIMIT = 50;
+    static final int MAX_LIMIT = 200;
+
+    private final TaskService service;
+    private final ClientTimestamps timestamps;
+
+    TaskController(TaskService service, ClientTimestamps timestamps) {
+        this.service = service;
+        this.timestamps = timestamps;
+    }
+
+    /** A create; {@code id} is optional and makes the create idempotent (and lets clients retry it safely). */
+    record CreateTaskRequest(
+            @Nullable UUID id,
+            @NotBlank @Size(max = 200) String title,
+            @Nullable @Size(max = 10_000) String description,
+            @Nullable TaskStatus status,
+            @Nullable TaskPriority priority,
+            @Nullable Instant dueAt) {
+
+        TaskContent content() {
+            return TaskController.content(title, description, status, priority, dueAt);
+        }
+    }
+
+    /** A full replacement: omitted optional fields take their defaults, as in a create. */
+    record ReplaceTaskRequest(
+            @NotBlank @Size(max = 200) String title,
+            @Nullable @Size(max = 10_000) String description,
+            @Nullable TaskStatus status,
+            @Nullable TaskPriority priority,
+            @Nullable Instant dueAt) {
+
+        TaskContent content() {
+            return TaskController.content(title, description, status, priority, dueAt);
+        }
+    }
+
+    @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
+    ResponseEntity<?> create(
+            HttpServletRequest request,
+            @RequestHeader(name = ClientTimestamps.HEADER, required = false) @Nullable String clientTimestamp,
+            @Valid @RequestBody CreateTaskRequest body) {
+        Instant clientTs = timestamps.parse(clientTimestamp);
+        UUID id = body.id() != null ? body.id() : UUID.randomUUID();
+        WriteResult result = service.put(Caller.of(request).owner(), id, clientTs, body.content());
+        if (result instanceof WriteResult.ForeignId) {
+            // Distinct from a stale write and without data: the id is taken, by whom is none of the caller's business.
+            throw new ApiProblem(
+                    HttpStatus.CONFLICT, "id-unavailable", "Id unavailable", "The id " + id + " cannot be used.");
+        }
+        return answer(id, result);
+    }
+
+    @GetMapping
+    TaskService.Page list(
+            HttpServletRequest request,
+            @RequestParam(required = false) @Nullable String status,
+            @RequestParam(defaultValue = "created") String sort,
+            @RequestParam(defaultValue = "asc") String direction,
+            @RequestParam(defaultValue = "" + DEFAULT_LIMIT) int limit,
+            @RequestParam(required = false) @Nullable String cursor) {
+        if (limit < 1 || limit > MAX_LIMIT) {
+            throw ApiProblem.badRequest("invalid-parameter", "limit must be between 1 and " + MAX_LIMIT + ".");
+        }
+        TaskSort order = TaskSort.parse(sort, direction);
+        TaskCursor after = cursor == null ? null : TaskCursor.decode(cursor, order);
+        return service.list(Caller.of(request).owner(), status == null ? null : status(status), order, after, limit);
+    }
+
+    @GetMapping("/{id}")
+    Task get(HttpServletRequest request, @PathVariable UUID id) {
+        return service.find(Caller.of(request).owner(), id).orElseThrow(() -> notFound(id));
+    }
+
+    @PutMapping(path = "/{id}", consumes = MediaType.APPLICATION_JSON_VALUE)
+    ResponseEntity<?> replace(
+            HttpServletRequest request,
+            @PathVariable UUID id,
+            @RequestHeader(name = ClientTimestamps.HEADER, required = false) @Nullable String clientTimestamp,
+            @Valid @RequestBody ReplaceTaskRequest body) {
+        Instant clientTs = timestamps.parse(clientTimestamp);
+        WriteResult result = service.put(Caller.of(request).owner(), id, clientTs, body.content());
+        return answer(id, result);
+    }
+
+    @DeleteMapping("/{id}")
+    ResponseEntity<?> delete(
+            HttpServletRequest request,
+            @PathVariable UUID id,
+            @RequestHeader(name = ClientTimestamps.HEADER, required = false) @Nullable String clientTimestamp) {
+        Instant clientTs = timestamps.parse(clientTimestamp);
+        return answer(id, service.delete(Caller.of(request).owner(), id, clientTs));
+    }
+
+    private static ResponseEntity<?> answer(UUID id, WriteResult result) {
+        if (result instanceof WriteResult.Answered answered) {
+            if (answered.status() == HttpStatus.CREATED.value()) {
+                return ResponseEntity.created(URI.create("/tasks/" + id)).body(answered.task());
+            }
+            return answered.task() == null
+                    ? ResponseEntity.status(answered.status()).build()
+                    : ResponseEntity.status(answered.status()).body(answered.task());
+        }
+        if (result instanceof WriteResult.Stale stale) {
+            throw new ApiProblem(
+                    HttpStatus.CONFLICT,
+                    "stale-write",
+                    "Stale write",
+                    "A write with a later client timestamp already holds task " + id + "; nothing was changed.",
+                    Map.of("current", stale.current()));
+        }
+        // WriteResult.ForeignId: another owner's task is, for this caller, no task at all.
+        throw notFound(id);
+    }
+
+    private static TaskContent content(
+            String title,
+            @Nullable String description,
+            @Nullable TaskStatus status,
+            @Nullable TaskPriority priority,
+            @Nullable Instant dueAt) {
+        return new TaskContent(
+                title,
+                description,
+                status == null ? TaskStatus.TODO : status,
+                priority == null ? TaskPriority.MEDIUM : priority,
+                dueAt);
+    }
+
+    private static TaskStatus status(String value) {
+        try {
+            return TaskStatus.fromValue(value);
+        } catch (IllegalArgumentException e) {
+            throw ApiProblem.badRequest("invalid-parameter", "status must be one of todo, in_progress, done.");
+        }
+    }
+
+    private static ApiProblem notFound(UUID id) {
+        return ApiProblem.notFound("No task " + id + ".");
+    }
+}

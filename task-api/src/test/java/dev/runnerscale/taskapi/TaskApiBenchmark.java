@@ -1,11 +1,13 @@
 package dev.runnerscale.taskapi;
 
 import dev.runnerscale.taskapi.testsupport.EmbeddedDatabase;
+import dev.runnerscale.taskapi.testsupport.RawHttpConnection;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -19,6 +21,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
@@ -34,7 +37,7 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * <pre>
  * ./mvnw -B -q -pl task-api test-compile exec:java -Dexec.classpathScope=test \
- *     -Dexec.mainClass=dev.runnerscale.taskapi.TaskApiBenchmark [-Dbench.requests=20000] [-Dbench.threads=32]
+ *     -Dexec.mainClass=dev.runnerscale.taskapi.TaskApiBenchmark [-Dbench.requests=20000] [-Dbench.threads=16]
  * </pre>
  */
 public final class TaskApiBenchmark {
@@ -45,21 +48,21 @@ public final class TaskApiBenchmark {
     private static final Duration TIME_LIMIT = Duration.ofSeconds(Long.getLong("bench.seconds", 30));
     private static final int TASKS = Integer.getInteger("bench.tasks", 5_000);
 
-    private final ExecutorService httpExecutor = Executors.newFixedThreadPool(2);
-    private final HttpClient http = HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .executor(httpExecutor)
-            .build();
-    private final String base;
-    private final String token;
+    private final int port;
+    private final String authorization;
+    // One keep-alive connection per client thread.
+    private final ThreadLocal<RawHttpConnection> connection;
+    // The same client threads (and so the same connections) serve every scenario.
+    private final ExecutorService clients = Executors.newFixedThreadPool(THREADS);
     // Client timestamps an hour in the past, so every one is within the allowed clock skew.
     // (Milliseconds only: the API refuses finer precision.)
     private final Instant t0 = Instant.now().truncatedTo(ChronoUnit.MILLIS).minus(Duration.ofHours(1));
     private final AtomicInteger inOrderClock = new AtomicInteger(1_000);
 
-    private TaskApiBenchmark(String base, String token) {
-        this.base = base;
-        this.token = token;
+    private TaskApiBenchmark(int port, String token) {
+        this.port = port;
+        this.authorization = "Authorization: Bearer " + token + "\r\n";
+        this.connection = ThreadLocal.withInitial(() -> new RawHttpConnection("127.0.0.1", port));
     }
 
     public static void main(String[] args) throws Exception {
@@ -70,14 +73,12 @@ public final class TaskApiBenchmark {
         ConfigurableApplicationContext app =
                 new SpringApplicationBuilder(TaskApiApplication.class).run(appArgs.toArray(String[]::new));
         try {
-            String base = "http://127.0.0.1:"
-                    + ((WebServerApplicationContext) app).getWebServer().getPort();
-            String token = mintToken(base);
-            TaskApiBenchmark benchmark = new TaskApiBenchmark(base, token);
+            int port = ((WebServerApplicationContext) app).getWebServer().getPort();
+            TaskApiBenchmark benchmark = new TaskApiBenchmark(port, mintToken("http://127.0.0.1:" + port));
             try {
                 benchmark.run();
             } finally {
-                benchmark.httpExecutor.shutdownNow();
+                benchmark.clients.shutdownNow();
             }
         } finally {
             app.close();
@@ -162,28 +163,23 @@ public final class TaskApiBenchmark {
         return "{\"title\":\"Task updated " + i + "\",\"status\":\"in_progress\"}";
     }
 
-    private int get(String path) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(base + path))
-                .header("Authorization", "Bearer " + token)
-                .GET()
-                .build();
-        return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+    private int get(String path) throws IOException {
+        return connection.get().send("GET", path, authorization, null);
     }
 
-    private int write(String method, String path, Instant clientTs, String json)
-            throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(base + path))
-                .header("Authorization", "Bearer " + token)
-                .header("Content-Type", "application/json")
-                .header("X-Client-Timestamp", clientTs.toString())
-                .method(method, HttpRequest.BodyPublishers.ofString(json))
-                .build();
-        return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+    private int write(String method, String path, Instant clientTs, String json) throws IOException {
+        return connection
+                .get()
+                .send(
+                        method,
+                        path,
+                        authorization + "X-Client-Timestamp: " + clientTs + "\r\n",
+                        json.getBytes(StandardCharsets.UTF_8));
     }
 
     @FunctionalInterface
     interface Call {
-        int send(int i) throws IOException, InterruptedException;
+        int send(int i) throws IOException;
     }
 
     private void scenario(String name, int requests, Call call, boolean report) throws Exception {
@@ -193,10 +189,10 @@ public final class TaskApiBenchmark {
         Map<Integer, LongAdder> statuses = new ConcurrentHashMap<>();
         LongAdder failures = new LongAdder();
         long deadline = System.nanoTime() + TIME_LIMIT.toNanos();
-        ExecutorService pool = Executors.newFixedThreadPool(THREADS);
         long start = System.nanoTime();
+        List<Future<?>> workers = new ArrayList<>();
         for (int t = 0; t < THREADS; t++) {
-            pool.submit(() -> {
+            workers.add(clients.submit(() -> {
                 int i;
                 while ((i = next.getAndIncrement()) < requests && System.nanoTime() < deadline) {
                     long begin = System.nanoTime();
@@ -205,17 +201,16 @@ public final class TaskApiBenchmark {
                         statuses.computeIfAbsent(status, s -> new LongAdder()).increment();
                     } catch (IOException e) {
                         failures.increment();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        return;
+                        closeQuietly();
                     }
                     latencies[i] = System.nanoTime() - begin;
                     done.incrementAndGet();
                 }
-            });
+            }));
         }
-        pool.shutdown();
-        pool.awaitTermination(TIME_LIMIT.toSeconds() + 60, java.util.concurrent.TimeUnit.SECONDS);
+        for (Future<?> worker : workers) {
+            worker.get();
+        }
         double seconds = (System.nanoTime() - start) / 1e9;
         if (!report) {
             return;
@@ -233,6 +228,16 @@ public final class TaskApiBenchmark {
                 percentile(measured, 0.99) / 1e6,
                 byStatus,
                 failures.sum() > 0 ? "  io-failures " + failures.sum() : "");
+    }
+
+    /** After an I/O failure the connection is unusable: drop it; the failure itself is counted and reported. */
+    private void closeQuietly() {
+        try {
+            connection.get().close();
+        } catch (IOException e) {
+            System.err.println("Closing a failed connection failed too: " + e.getMessage());
+        }
+        connection.remove();
     }
 
     private static long percentile(long[] sorted, double p) {

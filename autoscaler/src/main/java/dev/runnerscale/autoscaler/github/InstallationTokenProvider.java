@@ -20,6 +20,8 @@ import org.springframework.http.HttpMethod;
  */
 final class InstallationTokenProvider implements AuthorizationProvider {
 
+    private static final Duration MIN_REUSE = Duration.ofMinutes(1);
+
     private final GitHubHttp http;
     private final AuthorizationProvider appJwt;
     private final long installationId;
@@ -57,7 +59,7 @@ final class InstallationTokenProvider implements AuthorizationProvider {
     }
 
     private boolean fresh(Token token) {
-        return token != null && clock.instant().isBefore(token.expiresAt().minus(refreshMargin));
+        return token != null && clock.instant().isBefore(token.refreshAt());
     }
 
     private Token mint() {
@@ -75,16 +77,21 @@ final class InstallationTokenProvider implements AuthorizationProvider {
             throw new GitHubUnavailableException("GitHub installation token answer has no token");
         }
         try {
-            return new Token(value, Instant.parse(expiresAt));
+            Instant expires = Instant.parse(expiresAt);
+            // Renew refresh-margin before expiry, but keep a token at least a minute: a short-lived token (or a
+            // skewed clock) must not turn every call into a mint.
+            Instant refreshAt = expires.minus(refreshMargin);
+            Instant floor = clock.instant().plus(MIN_REUSE);
+            return new Token(value, refreshAt.isAfter(floor) ? refreshAt : floor);
         } catch (DateTimeParseException e) {
             throw new GitHubUnavailableException("GitHub installation token answer has no readable expires_at", e);
         }
     }
 
-    private record Token(String value, Instant expiresAt) {
+    private record Token(String value, Instant refreshAt) {
         @Override
         public String toString() {
-            return "Token[<redacted>, expiresAt=" + expiresAt + "]";
+            return "Token[<redacted>, refreshAt=" + refreshAt + "]";
         }
     }
 }

@@ -7,7 +7,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -302,7 +304,7 @@ public class JdbcJobLedger implements JobLedger {
                         WHERE status_rank IN (1, 2) AND NOT refused AND pool IS NOT NULL AND last_received_at < ?
                         ORDER BY last_received_at, id
                         LIMIT ?
-                        """, jobMapper, OffsetDateTime.ofInstant(cutoff, java.time.ZoneOffset.UTC), limit);
+                        """, jobMapper, OffsetDateTime.ofInstant(cutoff, ZoneOffset.UTC), limit);
     }
 
     @Override
@@ -317,14 +319,14 @@ public class JdbcJobLedger implements JobLedger {
 
     @Override
     public boolean expire(long jobId, Instant now) {
-        List<Rewritten> rewritten = retrying(() -> transactions.execute(status ->
-                jdbc.query("""
+        List<Rewritten> rewritten = retrying(() -> transactions.execute(
+                status -> jdbc.query("""
                 UPDATE workflow_jobs
                 SET prev_status_rank = status_rank, status_rank = 3,
                     conclusion = COALESCE(conclusion, 'expired'), completed_at = COALESCE(completed_at, ?)
                 WHERE id = ? AND status_rank < 3
                 RETURNING *
-                """, rewrittenMapper, OffsetDateTime.ofInstant(now, java.time.ZoneOffset.UTC), jobId)));
+                """, rewrittenMapper, OffsetDateTime.ofInstant(now, ZoneOffset.UTC), jobId)));
         afterCommit(rewritten.stream().map(Rewritten::change).toList());
         return !rewritten.isEmpty();
     }
@@ -351,7 +353,7 @@ public class JdbcJobLedger implements JobLedger {
         int total = 0;
         int deleted;
         do {
-            deleted = jdbc.update(sql, OffsetDateTime.ofInstant(before, java.time.ZoneOffset.UTC));
+            deleted = jdbc.update(sql, OffsetDateTime.ofInstant(before, ZoneOffset.UTC));
             total += deleted;
         } while (deleted > 0);
         return total;
@@ -381,7 +383,7 @@ public class JdbcJobLedger implements JobLedger {
 
     private record JobColumns(Object[][] values) {}
 
-    private JobColumns jobColumns(java.util.Collection<LedgerJob> rows) {
+    private JobColumns jobColumns(Collection<LedgerJob> rows) {
         List<LedgerJob> list = new ArrayList<>(rows);
         list.sort(Comparator.comparingLong(LedgerJob::id)); // one lock order for every writer: no deadlocks
         int n = list.size();
@@ -429,7 +431,7 @@ public class JdbcJobLedger implements JobLedger {
         return fresh;
     }
 
-    private <T> List<T> upsert(java.util.Collection<LedgerJob> rows, String sql, RowMapper<T> mapper) {
+    private <T> List<T> upsert(Collection<LedgerJob> rows, String sql, RowMapper<T> mapper) {
         if (rows.isEmpty()) {
             return List.of();
         }

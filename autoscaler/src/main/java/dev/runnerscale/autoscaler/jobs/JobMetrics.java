@@ -39,8 +39,7 @@ class JobMetrics {
         if (!change.counts()) {
             return;
         }
-        AppliedChange job = change;
-        String pool = job.pool();
+        String pool = change.pool();
         if (change.started()) {
             Counter.builder("gha_started_jobs")
                     .description("Jobs of our pools that started on a runner")
@@ -52,11 +51,11 @@ class JobMetrics {
                     "Queue wait: from queued to started",
                     pool,
                     null,
-                    job.queuedAt(),
-                    job.startedAt());
+                    change.queuedAt(),
+                    change.startedAt());
         }
         if (change.completed()) {
-            String result = result(job.conclusion());
+            String result = result(change.conclusion());
             Counter.builder("gha_completed_jobs")
                     .description("Jobs of our pools that completed")
                     .tag("pool", pool)
@@ -68,8 +67,8 @@ class JobMetrics {
                     "From started to completed",
                     pool,
                     result,
-                    job.startedAt(),
-                    job.completedAt());
+                    change.startedAt(),
+                    change.completedAt());
         }
     }
 

@@ -6,7 +6,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.regex.Pattern;
 import org.slf4j.MDC;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
@@ -23,13 +22,30 @@ class RequestIdFilter extends OncePerRequestFilter {
 
     static final String HEADER = "X-Request-Id";
     static final String MDC_KEY = "request_id";
-    private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+
+    private static boolean isSafe(String id) {
+        if (id == null || id.isEmpty() || id.length() > 64) {
+            return false;
+        }
+        for (int i = 0; i < id.length(); i++) {
+            char c = id.charAt(i);
+            if (!((c >= 'a' && c <= 'z')
+                    || (c >= 'A' && c <= 'Z')
+                    || (c >= '0' && c <= '9')
+                    || c == '-'
+                    || c == '.'
+                    || c == '_')) {
+                return false;
+            }
+        }
+        return true;
+    }
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         String requestId = request.getHeader(HEADER);
-        if (requestId == null || !SAFE.matcher(requestId).matches()) {
+        if (!isSafe(requestId)) {
             // not a UUID from SecureRandom: this runs on every webhook and needs no unpredictability
             ThreadLocalRandom random = ThreadLocalRandom.current();
             requestId = Long.toHexString(random.nextLong()) + Long.toHexString(random.nextLong());

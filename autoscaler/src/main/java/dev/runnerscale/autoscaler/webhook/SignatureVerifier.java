@@ -38,11 +38,14 @@ final class SignatureVerifier {
         if (header == null || header.length() != PREFIX.length() + HEX_LENGTH || !header.startsWith(PREFIX)) {
             return false;
         }
-        byte[] claimed;
-        try {
-            claimed = HexFormat.of().parseHex(header, PREFIX.length(), header.length());
-        } catch (IllegalArgumentException e) {
-            return false; // not hex: no secret can have produced it
+        byte[] claimed = new byte[HEX_LENGTH / 2];
+        for (int i = 0; i < claimed.length; i++) {
+            int high = Character.digit(header.charAt(PREFIX.length() + 2 * i), 16);
+            int low = Character.digit(header.charAt(PREFIX.length() + 2 * i + 1), 16);
+            if (high < 0 || low < 0) {
+                return false; // not hex: no secret can have produced it
+            }
+            claimed[i] = (byte) (high << 4 | low);
         }
         boolean valid = false;
         for (Mac mac : macs.get()) {

@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -64,7 +65,7 @@ class WebhookIntake {
                     "refused job {} of {}: {}",
                     event.observation().jobId(),
                     event.fullName(),
-                    refusal.name().toLowerCase(java.util.Locale.ROOT));
+                    refusal.name().toLowerCase(Locale.ROOT));
         }
         DeliveryOutcome outcome = await(writer.submit(delivery));
         log.debug("job {} {} -> {} ({})", event.observation().jobId(), event.action(), outcome, delivery.outcome());

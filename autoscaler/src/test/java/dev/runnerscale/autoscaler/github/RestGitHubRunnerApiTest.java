@@ -78,6 +78,19 @@ class RestGitHubRunnerApiTest {
         }
 
         @Test
+        void registersAnyNameAgainstTheEchoingStub() {
+            github.stubJitConfigForAnyRunner(ORG);
+
+            JitRunner a = api.createJitRunner(ORG, "pool-a-1", List.of("self-hosted", "linux"));
+            JitRunner b = api.createJitRunner(ORG, "pool-a-2", List.of("gpu"));
+
+            assertThat(a.name()).isEqualTo("pool-a-1");
+            assertThat(a.encodedJitConfig()).isEqualTo("jit-pool-a-1");
+            assertThat(b.name()).isEqualTo("pool-a-2");
+            assertThat(a.runnerId()).isPositive();
+        }
+
+        @Test
         void registersARepositoryRunnerUnderTheRepository() {
             github.stubJitConfig(REPO, 24, "pool-b-1", "cmVwbw==");
 
@@ -196,6 +209,26 @@ class RestGitHubRunnerApiTest {
                     .verify(getRequestedFor(urlPathEqualTo("/orgs/octo-org/actions/runners"))
                             .withHeader("Authorization", equalTo("Bearer ghs_second")));
             assertThat(clients.metrics.count(GitHubOperation.INSTALLATION_TOKEN, GitHubOutcome.SUCCESS))
+                    .isEqualTo(2);
+        }
+
+        @Test
+        void aTokenThatExpiresAlmostAtOnceIsStillReusedForAMinute() {
+            GitHubClients clients =
+                    GitHubClients.withApp(github.baseUrl(), APP_ID, GitHubClients.pkcs8Pem(keys), INSTALLATION, start);
+            github.stubInstallationToken(INSTALLATION, "ghs_short", start.plus(Duration.ofMinutes(2)));
+            github.stubRunnerPages(ORG, List.of(List.of()));
+            GitHubRunnerApi api = clients.runners();
+
+            api.listRunners(ORG);
+            clients.clock.advance(Duration.ofSeconds(59));
+            api.listRunners(ORG);
+            assertThat(github.requestCount("/app/installations/42/access_tokens"))
+                    .isEqualTo(1);
+
+            clients.clock.advance(Duration.ofSeconds(1));
+            api.listRunners(ORG);
+            assertThat(github.requestCount("/app/installations/42/access_tokens"))
                     .isEqualTo(2);
         }
 

@@ -190,6 +190,26 @@ public final class GitHubWireMock
                 .willReturn(json(201, body)));
     }
 
+    /**
+     * Registers any runner name asked for (for end-to-end tests that create many runners): the answer echoes the
+     * requested name and labels and gives a fresh runner id; the encoded JIT config is {@code jit-<name>}.
+     */
+    public StubMapping stubJitConfigForAnyRunner(GitHubScope scope) {
+        String body = """
+                {"runner":{"id":{{randomInt lower=1 upper=2000000000}},"name":"{{jsonPath request.body '$.name'}}",\
+                "os":"linux","status":"offline","busy":false,"ephemeral":true,\
+                "labels":[{{#each (jsonPath request.body '$.labels') as |l|}}{{#if @index}},{{/if}}\
+                {"name":"{{l}}","type":"custom"}{{/each}}]},\
+                "encoded_jit_config":"jit-{{jsonPath request.body '$.name'}}"}""";
+        return stub(post(urlPathEqualTo(scopePath(scope) + "/actions/runners/generate-jitconfig"))
+                .willReturn(aResponse()
+                        .withStatus(201)
+                        .withHeader("Content-Type", "application/json; charset=utf-8")
+                        .withHeader("X-RateLimit-Remaining", "4999")
+                        .withBody(body)
+                        .withTransformers("response-template")));
+    }
+
     /** Runner list pages; every page but the last carries a {@code Link: rel="next"}. */
     public void stubRunnerPages(GitHubScope scope, List<List<RunnerFixture>> pages) {
         int total = pages.stream().mapToInt(List::size).sum();

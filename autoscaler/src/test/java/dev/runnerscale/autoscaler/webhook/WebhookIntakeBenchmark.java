@@ -55,12 +55,12 @@ public final class WebhookIntakeBenchmark {
 
     private record Delivery(Template template, long jobId, String signature) {}
 
-    private record Phase(String name, int requests, double seconds, long[] latencies, int failures) {
+    private record Phase(String name, int requests, double seconds, long[] latencies, int failures, long cpuNanos) {
 
         void print() {
             Arrays.sort(latencies);
             System.out.printf(
-                    "%-22s %8d requests in %6.2f s = %8.0f /s   p50 %6.2f ms   p99 %6.2f ms   p99.9 %6.2f ms   max %6.2f ms   failures %d%n",
+                    "%-22s %8d requests in %6.2f s = %8.0f /s   p50 %6.2f ms   p99 %6.2f ms   p99.9 %6.2f ms   max %6.2f ms   failures %d   JVM CPU %.0f us/request%n",
                     name,
                     requests,
                     seconds,
@@ -69,7 +69,8 @@ public final class WebhookIntakeBenchmark {
                     percentile(0.99),
                     percentile(0.999),
                     latencies.length == 0 ? 0 : latencies[latencies.length - 1] / 1e6,
-                    failures);
+                    failures,
+                    requests == 0 ? 0 : cpuNanos / 1e3 / requests);
         }
 
         double percentile(double p) {
@@ -229,6 +230,9 @@ public final class WebhookIntakeBenchmark {
         long[][] latencies = new long[connections][];
         int[] counts = new int[connections];
         Thread[] workers = new Thread[connections];
+        com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean)
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        long cpuStart = os.getProcessCpuTime();
         long start = System.nanoTime();
         for (int w = 0; w < connections; w++) {
             int worker = w;
@@ -281,7 +285,8 @@ public final class WebhookIntakeBenchmark {
             System.arraycopy(latencies[w], 0, all, at, counts[w]);
             at += counts[w];
         }
-        return new Phase(name, total, elapsed, all, failures.get());
+        // CPU of this JVM (server and load generator; PostgreSQL runs in its own processes)
+        return new Phase(name, total, elapsed, all, failures.get(), os.getProcessCpuTime() - cpuStart);
     }
 
     /** Reads one HTTP/1.1 response (Content-Length or chunked) and returns its status. */

@@ -5,9 +5,11 @@ import dev.runnerscale.taskapi.web.ApiProblem;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import java.net.URI;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
@@ -29,6 +31,13 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping("/tasks")
 class TaskController {
 
+    // PostgreSQL text cannot hold NUL; refusing it here keeps it a 400 instead of a database error.
+    static final String NO_NUL = "[^\\x00]*";
+    static final String NO_NUL_MESSAGE = "must not contain NUL characters";
+    // timestamptz stores years 4713 BC to 294276 AD; a due date is kept to four-digit years.
+    private static final Instant EARLIEST_DUE = Instant.parse("0001-01-01T00:00:00Z");
+    private static final Instant LATEST_DUE = Instant.parse("9999-12-31T23:59:59.999Z");
+
     static final int DEFAULT_LIMIT = 50;
     static final int MAX_LIMIT = 200;
 
@@ -43,8 +52,13 @@ class TaskController {
     /** A create; {@code id} is optional and makes the create idempotent (and lets clients retry it safely). */
     record CreateTaskRequest(
             @Nullable UUID id,
-            @NotBlank @Size(max = 200) String title,
-            @Nullable @Size(max = 10_000) String description,
+
+            @NotBlank @Size(max = 200) @Pattern(regexp = NO_NUL, message = NO_NUL_MESSAGE)
+            String title,
+
+            @Nullable @Size(max = 10_000) @Pattern(regexp = NO_NUL, message = NO_NUL_MESSAGE)
+            String description,
+
             @Nullable TaskStatus status,
             @Nullable TaskPriority priority,
             @Nullable Instant dueAt) {
@@ -56,8 +70,12 @@ class TaskController {
 
     /** A full replacement: omitted optional fields take their defaults, as in a create. */
     record ReplaceTaskRequest(
-            @NotBlank @Size(max = 200) String title,
-            @Nullable @Size(max = 10_000) String description,
+            @NotBlank @Size(max = 200) @Pattern(regexp = NO_NUL, message = NO_NUL_MESSAGE)
+            String title,
+
+            @Nullable @Size(max = 10_000) @Pattern(regexp = NO_NUL, message = NO_NUL_MESSAGE)
+            String description,
+
             @Nullable TaskStatus status,
             @Nullable TaskPriority priority,
             @Nullable Instant dueAt) {
@@ -151,6 +169,16 @@ class TaskController {
             @Nullable TaskStatus status,
             @Nullable TaskPriority priority,
             @Nullable Instant dueAt) {
+        if (dueAt != null && (dueAt.isBefore(EARLIEST_DUE) || dueAt.isAfter(LATEST_DUE))) {
+            throw new ApiProblem(
+                    HttpStatus.BAD_REQUEST,
+                    "invalid-body",
+                    "Invalid request body",
+                    "The request body is invalid.",
+                    Map.of(
+                            "errors",
+                            List.of(Map.of("field", "dueAt", "message", "must be within years 0001 to 9999"))));
+        }
         return new TaskContent(
                 title,
                 description,

@@ -13,6 +13,9 @@ import java.util.UUID;
  */
 record TaskCursor(String sort, String key, UUID id) {
 
+    private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+    private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999Z");
+
     static TaskCursor after(TaskSort sort, Task last) {
         return new TaskCursor(sort.token(), sort.field().key(last), last.id());
     }
@@ -38,8 +41,12 @@ record TaskCursor(String sort, String key, UUID id) {
                     "invalid-cursor", "The cursor belongs to another sort order; repeat the sort and direction.");
         }
         try {
+            // Only keys PostgreSQL reads back as timestamptz, as this API issues them (four-digit years).
             if (!parts[2].equals("infinity")) {
-                Instant.parse(parts[2]);
+                Instant key = Instant.parse(parts[2]);
+                if (key.isBefore(EARLIEST) || key.isAfter(LATEST)) {
+                    throw invalid();
+                }
             }
             return new TaskCursor(parts[1], parts[2], UUID.fromString(parts[3]));
         } catch (DateTimeParseException | IllegalArgumentException e) {

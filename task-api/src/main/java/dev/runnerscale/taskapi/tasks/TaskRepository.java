@@ -25,6 +25,16 @@ class TaskRepository {
     private static final String RETURNING = " RETURNING id, owner, title, description, status, priority, due_at,"
             + " created_at, updated_at, client_ts, content_hash, deleted, deleted_at, last_status";
 
+    /*
+     * Skips the upsert when the statement's snapshot already holds a version >= ours (or another owner's row):
+     * a stale write or a replay then takes no row lock, so its transaction needs no WAL flush at commit. Versions
+     * of a row only grow, so a write stale in the snapshot is stale for good; the ON CONFLICT condition (WINS)
+     * stays the arbiter for writes that race.
+     */
+    private static final String NOT_ALREADY_STALE = " WHERE NOT EXISTS (SELECT 1 FROM tasks x"
+            + " WHERE x.id = CAST(:id AS uuid) AND (x.owner <> CAST(:owner AS text)"
+            + " OR (x.client_ts, x.content_hash) >= (CAST(:clientTs AS timestamptz), CAST(:hash AS bytea))))";
+
     private static final String WINS = " WHERE t.owner = EXCLUDED.owner"
             + " AND (t.client_ts, t.content_hash) < (EXCLUDED.client_ts, EXCLUDED.content_hash)";
 
@@ -39,8 +49,10 @@ class TaskRepository {
         return jdbc.sql("""
                 INSERT INTO tasks AS t (id, owner, title, description, status, priority, due_at, created_at,
                                         updated_at, client_ts, content_hash, deleted, deleted_at, last_status)
-                VALUES (:id, :owner, :title, :description, :status, :priority, :dueAt, now(), now(), :clientTs,
-                        :hash, false, NULL, 201)
+                SELECT CAST(:id AS uuid), CAST(:owner AS text), CAST(:title AS text), CAST(:description AS text),
+                       CAST(:status AS text), CAST(:priority AS text), CAST(:dueAt AS timestamptz), now(), now(),
+                       CAST(:clientTs AS timestamptz), CAST(:hash AS bytea), false, CAST(NULL AS timestamptz), 201
+                """ + NOT_ALREADY_STALE + """
                 ON CONFLICT (id) DO UPDATE SET
                     title = EXCLUDED.title, description = EXCLUDED.description, status = EXCLUDED.status,
                     priority = EXCLUDED.priority, due_at = EXCLUDED.due_at,
@@ -67,7 +79,9 @@ class TaskRepository {
         return jdbc.sql("""
                 INSERT INTO tasks AS t (id, owner, created_at, updated_at, client_ts, content_hash, deleted,
                                         deleted_at, last_status)
-                VALUES (:id, :owner, now(), now(), :clientTs, :hash, true, now(), 204)
+                SELECT CAST(:id AS uuid), CAST(:owner AS text), now(), now(), CAST(:clientTs AS timestamptz),
+                       CAST(:hash AS bytea), true, now(), 204
+                """ + NOT_ALREADY_STALE + """
                 ON CONFLICT (id) DO UPDATE SET
                     title = NULL, description = NULL, status = NULL, priority = NULL, due_at = NULL,
                     updated_at = EXCLUDED.updated_at, client_ts = EXCLUDED.client_ts,

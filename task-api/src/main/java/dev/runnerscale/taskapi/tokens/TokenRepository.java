@@ -25,22 +25,20 @@ class TokenRepository {
 
     /** Inserts unless a token with this hash exists (idempotent bootstrap); true when inserted. */
     boolean insert(UUID id, String owner, List<Scope> scopes, byte[] hash, boolean bootstrap, Instant now) {
-        return jdbc.sql("""
+        String scopeList = String.join(" ", scopes.stream().map(Scope::value).toList());
+        int inserted = jdbc.sql("""
                 INSERT INTO api_tokens (id, owner, scopes, token_hash, bootstrap, created_at)
                 VALUES (:id, :owner, :scopes, :hash, :bootstrap, :now)
                 ON CONFLICT (token_hash) DO NOTHING
                 """)
-                        .param("id", id)
-                        .param("owner", owner)
-                        .param(
-                                "scopes",
-                                String.join(
-                                        " ", scopes.stream().map(Scope::value).toList()))
-                        .param("hash", hash)
-                        .param("bootstrap", bootstrap)
-                        .param("now", OffsetDateTime.ofInstant(now, ZoneOffset.UTC))
-                        .update()
-                == 1;
+                .param("id", id)
+                .param("owner", owner)
+                .param("scopes", scopeList)
+                .param("hash", hash)
+                .param("bootstrap", bootstrap)
+                .param("now", OffsetDateTime.ofInstant(now, ZoneOffset.UTC))
+                .update();
+        return inserted == 1;
     }
 
     Optional<Caller> findActive(byte[] hash) {

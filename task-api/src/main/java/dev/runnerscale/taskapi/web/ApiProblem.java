@@ -44,6 +44,15 @@ public class ApiProblem extends RuntimeException {
         return URI.create("https://runnerscale.dev/problems/" + type);
     }
 
+    /** The request path as a problem's {@code instance}, or empty when it is not a valid URI reference. */
+    static java.util.Optional<URI> instance(String path) {
+        try {
+            return java.util.Optional.of(URI.create(path));
+        } catch (IllegalArgumentException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
     public static ApiProblem badRequest(String type, String detail) {
         return new ApiProblem(HttpStatus.BAD_REQUEST, type, "Bad request", detail);
     }

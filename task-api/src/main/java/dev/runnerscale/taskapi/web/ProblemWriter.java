@@ -3,7 +3,6 @@ package dev.runnerscale.taskapi.web;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.net.URI;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.stereotype.Component;
@@ -21,7 +20,7 @@ public class ProblemWriter {
 
     public void write(HttpServletRequest request, HttpServletResponse response, ApiProblem problem) throws IOException {
         ProblemDetail body = problem.toProblemDetail();
-        body.setInstance(URI.create(request.getRequestURI()));
+        ApiProblem.instance(request.getRequestURI()).ifPresent(body::setInstance);
         response.resetBuffer();
         response.setStatus(problem.status().value());
         response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);

@@ -79,12 +79,13 @@ class TwoInstancesConcurrencyTest {
 
     private static ConfigurableApplicationContext startInstance() {
         Map<String, Object> database = EmbeddedDatabase.springProperties("taskapi_two_instances");
+        // No logging overrides: the logging system is one per JVM, and lowering it here would silence the other
+        // test classes' shared context (StructuredLoggingTest reads its log lines).
         List<String> args = new ArrayList<>(List.of(
                 "--server.port=0",
                 "--taskapi.bootstrap-token=" + BOOTSTRAP,
                 "--spring.jmx.enabled=false",
                 "--spring.main.banner-mode=off",
-                "--logging.level.root=WARN",
                 "--spring.datasource.hikari.maximum-pool-size=5"));
         database.forEach((key, value) -> args.add("--" + key + "=" + value));
         return new SpringApplicationBuilder(TaskApiApplication.class).run(args.toArray(String[]::new));

@@ -107,6 +107,20 @@ class BadInputTest extends ApiTest {
             jdbc.sql("TRUNCATE tasks").update();
         }
 
+        @ParameterizedTest
+        @ValueSource(
+                strings = {
+                    "{\"title\":\"a\\u0000b\"}",
+                    "{\"title\":\"a\",\"description\":\"x\\u0000\"}",
+                    "{\"title\":\"a\",\"dueAt\":\"+999999999-12-31T23:59:59Z\"}",
+                    "{\"title\":\"a\",\"dueAt\":\"-0001-01-01T00:00:00Z\"}",
+                    "{\"title\":\"a\",\"dueAt\":\"10000-01-01T00:00:00Z\"}"
+                })
+        void valuesTheDatabaseCannotStoreAre400NotServerErrors(String body) {
+            ApiClient.Response response = post().json(body).send();
+            assertThat(response.isProblem(400)).as(response.toString()).isTrue();
+        }
+
         @Test
         void descriptionOver10000CharactersIs400() {
             ApiClient.Response response = api.post("/tasks")
@@ -170,6 +184,24 @@ class BadInputTest extends ApiTest {
         }
 
         @Test
+        void methodsTheContainerRefusesAreProblemsToo() {
+            ApiClient.Response trace =
+                    api.method("TRACE", "/tasks").token(alice).send();
+            assertThat(trace.isProblem(405)).as(trace.toString()).isTrue();
+            assertThat(api.get("/error").send().isProblem(404)).isTrue();
+        }
+
+        @Test
+        void requestsTomcatRejectsBeforeTheApplicationAreProblemsToo() {
+            ApiClient.Call call = api.get("/tasks").token(alice);
+            for (int i = 0; i < 120; i++) {
+                call.header("X-Filler-" + i, "x"); // Tomcat allows 100 headers
+            }
+            ApiClient.Response response = call.send();
+            assertThat(response.isProblem(400)).as(response.toString()).isTrue();
+        }
+
+        @Test
         void wrongMethodIs405Problem() {
             ApiClient.Response response = api.method("PATCH", "/tasks/" + UUID.randomUUID())
                     .token(alice)
@@ -202,6 +234,10 @@ class BadInputTest extends ApiTest {
                     "direction=up",
                     "status=later",
                     "cursor=!!!",
+                    // v1|created:asc|-0001-01-01T00:00:00Z|7e0c3c38-4c55-4a4e-9d43-2d9d1f9e0a11 (year before 1)
+                    "cursor=djF8Y3JlYXRlZDphc2N8LTAwMDEtMDEtMDFUMDA6MDA6MDBafDdlMGMzYzM4LTRjNTUtNGE0ZS05ZDQzLTJkOWQxZjllMGExMQ",
+                    // v1|created:asc|2026-01-01T00:00:00Z|not-a-uuid
+                    "cursor=djF8Y3JlYXRlZDphc2N8MjAyNi0wMS0wMVQwMDowMDowMFp8bm90LWEtdXVpZA",
                     "cursor=bm90LWEtY3Vyc29y"
                 })
         void invalidListParametersAre400(String query) {

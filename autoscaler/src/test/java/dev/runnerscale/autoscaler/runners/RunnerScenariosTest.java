@@ -133,8 +133,7 @@ class RunnerScenariosTest {
 
             await().atMost(Duration.ofMinutes(3)).until(() -> world.ledger.count(JobStatus.COMPLETED) == 500);
             world.clock.advance(world.pool.idleTimeout().plusMinutes(1)); // a spare runner idles out
-            world.requestPass();
-            await().until(() -> world.pods().isEmpty());
+            awaitNoPods(world);
 
             assertThat(world.kubelet.maxConcurrentPods()).isEqualTo(10);
             assertThat(world.github.registrations()).isEqualTo(500);
@@ -152,8 +151,7 @@ class RunnerScenariosTest {
             await().atMost(Duration.ofMinutes(2)).until(() -> world.ledger.count(JobStatus.COMPLETED) == 300);
             // a transient extra runner without a job is idle: it goes at its idle timeout, like any other
             world.clock.advance(world.pool.idleTimeout().plusMinutes(1));
-            world.requestPass();
-            await().until(() -> world.pods().isEmpty());
+            awaitNoPods(world);
 
             assertThat(world.kubelet.maxConcurrentPods()).isLessThanOrEqualTo(10);
             // The losing replica's create got 409 and it registered nothing. A transient extra runner within the cap
@@ -179,8 +177,7 @@ class RunnerScenariosTest {
 
             await().atMost(Duration.ofMinutes(2)).until(() -> world.ledger.count(JobStatus.COMPLETED) == 100);
             world.clock.advance(world.pool.idleTimeout().plusMinutes(1)); // a spare runner idles out
-            world.requestPass();
-            await().until(() -> world.pods().isEmpty());
+            awaitNoPods(world);
             assertThat(world.kubelet.maxConcurrentPods()).isLessThanOrEqualTo(5);
             await().until(() -> world.github.runnerNames().isEmpty());
         }
@@ -367,6 +364,20 @@ class RunnerScenariosTest {
                     .runnerNames()
                     .equals(podRunnerNames(world).stream().sorted().toList()));
         }
+    }
+
+    /** Passes until every pod is gone; on failure the message lists what is left and in which state. */
+    static void awaitNoPods(RunnerWorld world) {
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            world.requestPass();
+            assertThat(world.pods().stream()
+                            .map(p -> p.getMetadata().getName() + " "
+                                    + (p.getStatus() == null
+                                            ? null
+                                            : p.getStatus().getPhase()) + " "
+                                    + p.getMetadata().getAnnotations()))
+                    .isEmpty();
+        });
     }
 
     static List<Event> events(RunnerWorld world, String reason) {

@@ -152,6 +152,11 @@ public final class GitHubHttp {
             metrics.record(op, GitHubOutcome.ERROR);
             throw new GitHubUnavailableException("GitHub " + op.tag() + " failed: " + e.getMessage(), e);
         }
+        if (raw.status() == 401 && call.auth() instanceof RevocableAuthorization revocable) {
+            // A revoked or rotated installation token is refused long before its expiry: drop it, so the next
+            // call mints a fresh one instead of failing until the scheduled renewal.
+            revocable.rejected(authorization);
+        }
         return classify(call, raw, start);
     }
 

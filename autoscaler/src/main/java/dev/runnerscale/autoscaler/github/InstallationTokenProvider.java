@@ -18,7 +18,7 @@ import org.springframework.http.HttpMethod;
  * {@code GET /app} first, an extra request per refresh that our OpenAPI subset (and our needs) do not include.
  * Thread-safe: concurrent callers share one mint.
  */
-final class InstallationTokenProvider implements AuthorizationProvider {
+final class InstallationTokenProvider implements AuthorizationProvider, RevocableAuthorization {
 
     private static final Duration MIN_REUSE = Duration.ofMinutes(1);
 
@@ -53,6 +53,20 @@ final class InstallationTokenProvider implements AuthorizationProvider {
                 current = token;
             }
             return "Bearer " + token.value();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void rejected(String authorization) {
+        lock.lock();
+        try {
+            Token token = current;
+            // Only the token that was refused: a concurrent caller may already have minted its successor.
+            if (token != null && authorization.equals("Bearer " + token.value())) {
+                current = null;
+            }
         } finally {
             lock.unlock();
         }

@@ -213,6 +213,35 @@ class RestGitHubRunnerApiTest {
         }
 
         @Test
+        void aTokenGitHubRefusesIsDroppedAndTheNextCallMintsAFreshOne() {
+            GitHubClients clients =
+                    GitHubClients.withApp(github.baseUrl(), APP_ID, GitHubClients.pkcs8Pem(keys), INSTALLATION, start);
+            github.stubInstallationToken(INSTALLATION, "ghs_revoked", start.plus(Duration.ofHours(1)));
+            github.stub(com.github.tomakehurst.wiremock.client.WireMock.get(
+                            urlPathEqualTo("/orgs/octo-org/actions/runners"))
+                    .willReturn(GitHubWireMock.json(
+                            401,
+                            Map.of(
+                                    "message",
+                                    "Bad credentials",
+                                    "documentation_url",
+                                    "https://docs.github.com/rest"))));
+            GitHubRunnerApi api = clients.runners();
+
+            assertThatThrownBy(() -> api.listRunners(ORG)).isInstanceOf(GitHubRejectedException.class);
+
+            github.stubInstallationToken(INSTALLATION, "ghs_fresh", start.plus(Duration.ofHours(1)));
+            github.stubRunnerPages(ORG, List.of(List.of()));
+            api.listRunners(ORG);
+
+            assertThat(github.requestCount("/app/installations/42/access_tokens"))
+                    .isEqualTo(2);
+            github.server()
+                    .verify(getRequestedFor(urlPathEqualTo("/orgs/octo-org/actions/runners"))
+                            .withHeader("Authorization", equalTo("Bearer ghs_fresh")));
+        }
+
+        @Test
         void aTokenThatExpiresAlmostAtOnceIsStillReusedForAMinute() {
             GitHubClients clients =
                     GitHubClients.withApp(github.baseUrl(), APP_ID, GitHubClients.pkcs8Pem(keys), INSTALLATION, start);

@@ -22,6 +22,7 @@ public record PoolView(
         Long pending,
         Long idle,
         Long busy,
+        Long unregistered,
         Long failed,
         PoolStatus.LastDecision lastDecision) {
 
@@ -34,6 +35,7 @@ public record PoolView(
                 counts.queued(),
                 counts.waiting(),
                 counts.inProgress(),
+                null,
                 null,
                 null,
                 null,
@@ -56,6 +58,7 @@ public record PoolView(
                 runners.pending(),
                 runners.idle(),
                 runners.busy(),
+                runners.unregistered(),
                 runners.failed(),
                 runners.lastDecision());
     }

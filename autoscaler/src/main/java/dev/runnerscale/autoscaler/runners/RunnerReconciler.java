@@ -68,6 +68,7 @@ public class RunnerReconciler {
     private static final Duration UNAVAILABLE_HOLD = Duration.ofSeconds(2);
     private static final Duration ERROR_REQUEUE = Duration.ofSeconds(1);
     private static final int LEDGER_SCAN_LIMIT = 10_000;
+    static final String UNREGISTERED = "unregistered";
     private static final char[] ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
 
     private final Map<String, Pool> pools = new LinkedHashMap<>();
@@ -203,6 +204,7 @@ public class RunnerReconciler {
                 live.pending(),
                 live.idle(),
                 live.busy(),
+                live.unregistered(),
                 live.failed(),
                 live.queued(),
                 live.inProgress(),
@@ -228,16 +230,29 @@ public class RunnerReconciler {
                         pod.getMetadata().getName(),
                         id == null ? null : parseLong(id),
                         annotation(pod, RUNNER_NAME_ANNOTATION),
-                        viewState(runner.state()),
+                        viewState(runner.state(), id != null),
                         Math.max(0, Duration.between(created, now).toSeconds())));
             }
         }
         return views;
     }
 
-    private static String viewState(RunnerState state) {
+    private static String viewState(RunnerState state, boolean hasGitHubRunner) {
         // A succeeded pod is about to be deleted: to the operator it is terminating.
-        return state == RunnerState.SUCCEEDED ? "terminating" : state.wire();
+        if (state == RunnerState.SUCCEEDED) {
+            return "terminating";
+        }
+        // Idle and busy are GitHub's words for a registered runner: a running pod GitHub does not know (dry run,
+        // or registration not done yet) must not look like one.
+        if (runsUnregistered(state, hasGitHubRunner)) {
+            return UNREGISTERED;
+        }
+        return state.wire();
+    }
+
+    /** A running pod without a GitHub runner id: capacity for the policy, never a registered runner for the operator. */
+    private static boolean runsUnregistered(RunnerState state, boolean hasGitHubRunner) {
+        return (state == RunnerState.IDLE || state == RunnerState.BUSY) && !hasGitHubRunner;
     }
 
     private static Long parseLong(String value) {
@@ -578,15 +593,22 @@ public class RunnerReconciler {
     private PoolStatus status(Observation observation) {
         ScalingDecision d = observation.decision();
         Pool pool = observation.pool();
-        Map<RunnerState, Long> byState = observation.runners().values().stream()
-                .collect(Collectors.groupingBy(ObservedRunner::state, Collectors.counting()));
+        // Counted as the operator sees them: registered (idle, busy) only with a GitHub runner id.
+        Map<String, Long> byState = new HashMap<>();
+        for (Pod pod : observation.pods()) {
+            ObservedRunner runner = observation.runners().get(pod.getMetadata().getName());
+            if (runner != null) {
+                byState.merge(viewState(runner.state(), annotation(pod, RUNNER_ID_ANNOTATION) != null), 1L, Long::sum);
+            }
+        }
         return new PoolStatus(
                 pool.name(),
                 d.desired(),
-                byState.getOrDefault(RunnerState.PENDING, 0L),
-                byState.getOrDefault(RunnerState.IDLE, 0L),
-                byState.getOrDefault(RunnerState.BUSY, 0L),
-                byState.getOrDefault(RunnerState.FAILED, 0L),
+                byState.getOrDefault(RunnerState.PENDING.wire(), 0L),
+                byState.getOrDefault(RunnerState.IDLE.wire(), 0L),
+                byState.getOrDefault(RunnerState.BUSY.wire(), 0L),
+                byState.getOrDefault(UNREGISTERED, 0L),
+                byState.getOrDefault(RunnerState.FAILED.wire(), 0L),
                 observation.counts().queued(),
                 observation.counts().inProgress(),
                 pool.minIdle(),

@@ -1,94 +1,121 @@
 package dev.runnerscale.autoscaler.benchmark;
 
-import dev.runnerscale.autoscaler.jobs.JobStatus;
+import dev.runnerscale.autoscaler.AutoscalerApplication;
+import dev.runnerscale.autoscaler.pools.PoolsProperties.GitHubScope;
+import dev.runnerscale.autoscaler.testsupport.EmbeddedDatabase;
+import dev.runnerscale.autoscaler.testsupport.GitHubWireMock;
+import dev.runnerscale.autoscaler.testsupport.Kubelet;
 import dev.runnerscale.autoscaler.testsupport.KubernetesTestServer;
-import dev.runnerscale.autoscaler.testsupport.RunnerWorld;
-import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.client.Watch;
-import io.fabric8.kubernetes.client.Watcher;
-import io.fabric8.kubernetes.client.WatcherException;
+import dev.runnerscale.autoscaler.testsupport.Payloads;
+import dev.runnerscale.autoscaler.testsupport.WebhookClient;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.SpringApplication;
+import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * Reaction time from an accepted {@code queued} demand (the ledger's {@code JobLedgerChanged} trigger, published as
- * the webhook intake does after its commit) to the runner pod's create accepted by the API server (its ADDED event
- * in the server's watch stream, an upper bound of the acceptance), one job at a time with free capacity: each
- * runner takes its job and completes at once, and max (50) is far above the few pods awaiting deletion. Loopback only, bounded in jobs and time.
+ * Reaction time of the real application from a signed {@code queued} delivery to the runner pod's create accepted by
+ * the API server. Everything runs in this JVM on loopback: the autoscaler as {@code main} starts it, on a durable
+ * embedded PostgreSQL ({@code synchronous_commit=on}), fabric8's mock API server (CRUD) with a kubelet, and GitHub on
+ * WireMock with stateful runner endpoints (JIT registration, list, removal; OpenAPI validation OFF: the benchmark
+ * measures the autoscaler, not the validator).
+ *
+ * <p>Per job, one at a time with free capacity (max 50, and each pod is gone before the next job): the clock starts
+ * when the delivery is sent (so it includes the signature check, the ledger commit and the 202), and stops when the
+ * API server's dispatcher hands back the {@code 201} of the pod's {@code POST} (a hook in the mock server, before the
+ * response is written). Then the job's {@code completed} delivery is sent, the kubelet runs the registered pod and
+ * lets it succeed, and the autoscaler deletes it. Bounded: 1,000 jobs (after 100 warm-up) and 5 minutes.
  *
  * <p>Run: {@code ./mvnw -B -q -pl autoscaler test-compile exec:java -Dexec.classpathScope=test
  * -Dexec.mainClass=dev.runnerscale.autoscaler.benchmark.RunnerReactionBenchmark [-Dexec.args="1000"]}
  */
 public final class RunnerReactionBenchmark {
 
+    private static final String NAMESPACE = "runnerscale-runners";
+    private static final String SECRET = "bench-secret";
+
     public static void main(String[] args) throws Exception {
         int jobs = args.length > 0 ? Integer.parseInt(args[0]) : 1_000;
         int warmup = Math.min(100, jobs / 10);
         Duration budget = Duration.ofMinutes(5);
         long[] latencies = new long[jobs];
-        BlockingQueue<Long> added = new ArrayBlockingQueue<>(jobs + warmup + 16);
+        BlockingQueue<Long> podCreates = new LinkedBlockingQueue<>();
         quiet();
 
-        try (KubernetesTestServer server = new KubernetesTestServer();
-                RunnerWorld world = new RunnerWorld(server, 0, 50)) {
-            world.runnersTakeJobs(true);
-            Watch watch = world.client
-                    .pods()
-                    .inNamespace(world.pool.namespace())
-                    .watch(new Watcher<>() {
-                        @Override
-                        public void eventReceived(Action action, Pod pod) {
-                            if (action == Action.ADDED) {
-                                added.add(System.nanoTime());
-                            }
-                        }
+        EmbeddedPostgres postgres = EmbeddedDatabase.durable(null);
+        GitHubWireMock gitHub = new GitHubWireMock(false).start();
+        gitHub.stubStatefulRunners(new GitHubScope("acme", "", 1));
+        gitHub.stubRateLimit(5000, java.time.Instant.now().plus(Duration.ofHours(1))); // the start-up credentials check
+        String podsPath = "/api/v1/namespaces/" + NAMESPACE + "/pods";
+        KubernetesTestServer kubernetes = new KubernetesTestServer((method, path, status) -> {
+            if (status == 201 && "POST".equals(method) && path.startsWith(podsPath)) {
+                podCreates.add(System.nanoTime());
+            }
+        });
+        KubernetesClient client = kubernetes.client();
+        Kubelet kubelet = new Kubelet(client, NAMESPACE);
+        // The runner takes its job and exits at once: the pod succeeds and is deleted, freeing its slot.
+        kubelet.onRunning(pod -> kubelet.succeed(pod.getMetadata().getName()));
 
-                        @Override
-                        public void onClose(WatcherException cause) {}
-                    });
-            probe(world, added);
-            world.startReplica();
+        int port = freePort();
+        ConfigurableApplicationContext app = SpringApplication.run(
+                AutoscalerApplication.class,
+                arguments(port, postgres, gitHub, kubernetes).toArray(String[]::new));
+        WebhookClient webhooks = new WebhookClient(port, SECRET);
+        try {
             long deadline = System.nanoTime() + budget.toNanos();
+            long firstJob = System.currentTimeMillis() * 1000;
             long started = 0;
             for (int i = -warmup; i < jobs; i++) {
                 if (i == 0) {
                     started = System.nanoTime();
                 }
-                long queuedAt = System.nanoTime();
-                world.queue(1);
-                // the first pod ADDED after this job was queued; an earlier event belongs to an earlier pod
-                Long createdAt;
-                do {
-                    createdAt = added.poll(10, TimeUnit.SECONDS);
-                    if (createdAt == null) {
-                        throw new IllegalStateException("no runner pod created within 10 s for job " + i);
-                    }
-                } while (createdAt < queuedAt);
-                if (i >= 0) {
-                    latencies[i] = createdAt - queuedAt;
+                long jobId = firstJob + warmup + i;
+                podCreates.clear();
+                long sentAt = System.nanoTime();
+                HttpResponse<String> accepted =
+                        webhooks.deliver("workflow_job", Payloads.job(jobId).bytes());
+                if (accepted.statusCode() != 202) {
+                    throw new IllegalStateException(
+                            "delivery not accepted: " + accepted.statusCode() + " " + accepted.body());
                 }
-                // wait until the job is done and its pod gone, so every job finds free capacity and an idle loop
-                long done = i + warmup + 1L;
-                while (world.ledger.count(JobStatus.COMPLETED) < done) {
+                Long createdAt = podCreates.poll(10, TimeUnit.SECONDS);
+                if (createdAt == null) {
+                    throw new IllegalStateException("no runner pod created within 10 s for job " + i);
+                }
+                if (i >= 0) {
+                    latencies[i] = createdAt - sentAt;
+                }
+                webhooks.deliver(
+                        "workflow_job", Payloads.job(jobId).action("completed").bytes());
+                // Each job finds free capacity and an idle loop: wait until its pod is gone.
+                while (!client.pods().inNamespace(NAMESPACE).list().getItems().isEmpty()) {
                     if (System.nanoTime() > deadline) {
                         throw new IllegalStateException("benchmark exceeded its time budget of " + budget);
                     }
-                    LockSupport.parkNanos(100_000);
+                    LockSupport.parkNanos(2_000_000);
                 }
             }
             double seconds = (System.nanoTime() - started) / 1e9;
-            watch.close();
             Arrays.sort(latencies);
             System.out.printf(
                     Locale.ROOT,
-                    "RunnerReactionBenchmark: %d jobs (after %d warm-up), %.1f jobs/s end to end%n"
-                            + "  queued -> pod create accepted: p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.2f ms%n",
+                    "RunnerReactionBenchmark: %d jobs (after %d warm-up), %.1f jobs/s end to end (one at a time)%n"
+                            + "  signed queued POST sent -> pod create accepted (201): p50 %.2f ms, p90 %.2f ms,"
+                            + " p99 %.2f ms, max %.2f ms%n",
                     jobs,
                     warmup,
                     jobs / seconds,
@@ -96,33 +123,46 @@ public final class RunnerReactionBenchmark {
                     percentile(latencies, 90),
                     percentile(latencies, 99),
                     latencies[jobs - 1] / 1e6);
+        } finally {
+            app.close();
+            kubelet.close();
+            client.close();
+            kubernetes.close();
+            gitHub.stop();
+            postgres.close();
         }
         System.exit(0);
     }
 
-    /**
-     * A pod the reconciler ignores, created until our watch has seen one: the mock server can drop the
-     * first events of a watch that was just opened (fabric8io/kubernetes-client#7867).
-     */
-    private static void probe(RunnerWorld world, BlockingQueue<Long> added) throws InterruptedException {
-        var pods = world.client.pods().inNamespace(world.pool.namespace());
-        for (int attempt = 0; ; attempt++) {
-            Pod probe = new io.fabric8.kubernetes.api.model.PodBuilder()
-                    .withNewMetadata()
-                    .withName("probe-" + attempt)
-                    .endMetadata()
-                    .build();
-            pods.resource(probe).create();
-            boolean seen = added.poll(1, TimeUnit.SECONDS) != null;
-            pods.withName("probe-" + attempt).delete();
-            added.clear();
-            if (seen) {
-                return;
-            }
+    private static List<String> arguments(
+            int port, EmbeddedPostgres postgres, GitHubWireMock gitHub, KubernetesTestServer kubernetes) {
+        List<String> a = new ArrayList<>();
+        a.add("--server.port=" + port);
+        a.add("--spring.datasource.url=" + EmbeddedDatabase.jdbcUrl(postgres));
+        a.add("--spring.datasource.username=postgres");
+        a.add("--spring.datasource.password=postgres");
+        a.add("--runnerscale.webhook.secrets=" + SECRET);
+        a.add("--runnerscale.webhook.allowed-owners=acme");
+        a.add("--runnerscale.api.token=bench-token");
+        a.add("--runnerscale.kubernetes.master-url=" + kubernetes.url());
+        a.add("--runnerscale.kubernetes.leader-election.enabled=false");
+        a.add("--runnerscale.github.api-url=" + gitHub.baseUrl());
+        a.add("--runnerscale.github.token=ghp_benchmarktoken00000000000000000000");
+        a.add("--runnerscale.pools[0].name=linux-x64-spot");
+        a.add("--runnerscale.pools[0].labels=self-hosted,linux,x64");
+        a.add("--runnerscale.pools[0].github.owner=acme");
+        a.add("--runnerscale.pools[0].max=50");
+        // Per-request and per-pod log lines would dominate what is measured.
+        a.add("--logging.level.root=WARN");
+        return a;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
         }
     }
 
-    // Per-request logging of the mock server and per-pod INFO lines would dominate what is measured.
     private static final java.util.logging.Logger MOCK_SERVER_LOG =
             java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
 

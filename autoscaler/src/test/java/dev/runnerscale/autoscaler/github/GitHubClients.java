@@ -29,14 +29,14 @@ public final class GitHubClients {
     public final GitHubHttp http;
     public final GitHubCredentials credentials;
 
-    private GitHubClients(Map<String, String> settings, Instant start) {
+    private GitHubClients(Map<String, String> settings, MutableClock clock) {
         Map<String, String> all = new HashMap<>();
         // Tests count requests precisely; our own pace limiter must not be what they observe.
         all.put("runnerscale.github.rate-limiter.limit-for-period", "10000");
         all.putAll(settings);
         this.properties = new Binder(new MapConfigurationPropertySource(all))
                 .bindOrCreate("runnerscale.github", GitHubProperties.class);
-        this.clock = new MutableClock(start);
+        this.clock = clock;
         this.metrics = new GitHubMetrics(registry);
         this.gate = new GitHubGate(clock);
         this.http = new GitHubHttp(properties, JsonMapper.builder().build(), gate, metrics, clock);
@@ -51,7 +51,15 @@ public final class GitHubClients {
         Map<String, String> s = new HashMap<>(extra);
         s.put("runnerscale.github.api-url", apiUrl);
         s.put("runnerscale.github.token", "ghp_testtoken000000000000000000000000");
-        return new GitHubClients(s, start);
+        return new GitHubClients(s, new MutableClock(start));
+    }
+
+    /** With the caller's clock (a ticking one, for parts that wait on GitHub's Retry-After in real time). */
+    public static GitHubClients withToken(String apiUrl, Map<String, String> extra, MutableClock clock) {
+        Map<String, String> s = new HashMap<>(extra);
+        s.put("runnerscale.github.api-url", apiUrl);
+        s.put("runnerscale.github.token", "ghp_testtoken000000000000000000000000");
+        return new GitHubClients(s, clock);
     }
 
     public static GitHubClients withApp(String apiUrl, long appId, String pem, long installationId, Instant start) {
@@ -60,7 +68,7 @@ public final class GitHubClients {
         s.put("runnerscale.github.app-id", String.valueOf(appId));
         s.put("runnerscale.github.private-key", pem);
         s.put("runnerscale.github.installation-id", String.valueOf(installationId));
-        return new GitHubClients(s, start);
+        return new GitHubClients(s, new MutableClock(start));
     }
 
     public GitHubRunnerApi runners() {

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.runnerscale.autoscaler.testsupport.KubernetesTestServer;
-import dev.runnerscale.autoscaler.testsupport.OffsetClock;
+import dev.runnerscale.autoscaler.testsupport.MutableClock;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -18,7 +18,7 @@ class RunnerEventsTest {
 
     private final KubernetesTestServer server = new KubernetesTestServer();
     private final KubernetesClient client = server.client();
-    private final OffsetClock clock = new OffsetClock();
+    private final MutableClock clock = MutableClock.ticking();
     private final RunnerEvents events = new RunnerEvents(client, clock, Duration.ofMinutes(10));
 
     @AfterEach

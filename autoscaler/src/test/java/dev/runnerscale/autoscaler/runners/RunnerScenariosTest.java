@@ -1,10 +1,13 @@
 package dev.runnerscale.autoscaler.runners;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.runnerscale.autoscaler.jobs.JobStatus;
-import dev.runnerscale.autoscaler.testsupport.InMemoryGitHubRunnerApi.Failure;
+import dev.runnerscale.autoscaler.testsupport.GitHubRunnerFake.Fault;
+import dev.runnerscale.autoscaler.testsupport.GitHubWireMock;
 import dev.runnerscale.autoscaler.testsupport.KubernetesTestServer;
 import dev.runnerscale.autoscaler.testsupport.RunnerWorld;
 import io.fabric8.kubernetes.api.model.Event;
@@ -19,9 +22,19 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import tools.jackson.databind.json.JsonMapper;
 
-/** The reconciler end to end against the mock API server (CRUD), a kubelet, and the in-memory ledger and GitHub. */
+/**
+ * The reconciler end to end on real parts: the mock API server (CRUD) with a kubelet, the JDBC ledger on PostgreSQL,
+ * and the real GitHub client against WireMock validated against GitHub's OpenAPI description ({@link RunnerWorld}).
+ */
 class RunnerScenariosTest {
+
+    @RegisterExtension
+    static final GitHubWireMock gitHub = new GitHubWireMock();
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private KubernetesTestServer server;
     private RunnerWorld world;
@@ -49,7 +62,7 @@ class RunnerScenariosTest {
 
         @Test
         void queuedJobGetsAPodWithItsJitSecretAndTheCompletedPodIsDeleted() {
-            world = new RunnerWorld(server, 0, 3);
+            world = new RunnerWorld(server, gitHub, 0, 3);
             world.startReplica();
             world.runnersTakeJobs(false);
 
@@ -101,7 +114,7 @@ class RunnerScenariosTest {
 
         @Test
         void minIdleKeepsWarmRunnersEvenPastTheIdleTimeout() {
-            world = new RunnerWorld(server, 2, 5);
+            world = new RunnerWorld(server, gitHub, 2, 5);
             RunnerWorld.Replica replica = world.startReplica();
 
             await().until(() -> world.pods().stream()
@@ -126,23 +139,26 @@ class RunnerScenariosTest {
 
         @Test
         void burstOf500QueuedJobsNeverExceedsMaxPods() {
-            world = new RunnerWorld(server, 0, 10);
+            world = new RunnerWorld(server, gitHub, 0, 10);
             world.runnersTakeJobs(true);
             world.queue(500);
             world.startReplica();
 
             await().atMost(Duration.ofMinutes(3)).until(() -> world.ledger.count(JobStatus.COMPLETED) == 500);
-            world.clock.advance(world.pool.idleTimeout().plusMinutes(1)); // a spare runner idles out
-            awaitNoPods(world);
+            awaitNoPods(world); // a spare runner idles out
 
             assertThat(world.kubelet.maxConcurrentPods()).isEqualTo(10);
-            assertThat(world.github.registrations()).isEqualTo(500);
+            // The ledger hears in_progress after GitHub assigned the job, so a pod created in between is a spare
+            // (it idled out above): a few spares at most, and every pod registered exactly once.
+            assertThat(world.kubelet.podsCreated()).isBetween(500, 510);
+            assertThat(world.github.registrations()).isEqualTo(world.kubelet.podsCreated());
             assertThat(world.github.runnerNames()).isEmpty();
+            assertRegisteredOncePerPod(world);
         }
 
         @Test
         void twoReconcilersAtOnceNeverExceedMaxPodsNorRegisterTwice() {
-            world = new RunnerWorld(server, 0, 10);
+            world = new RunnerWorld(server, gitHub, 0, 10);
             world.runnersTakeJobs(true);
             world.queue(300);
             world.startReplica();
@@ -150,8 +166,7 @@ class RunnerScenariosTest {
 
             await().atMost(Duration.ofMinutes(2)).until(() -> world.ledger.count(JobStatus.COMPLETED) == 300);
             // a transient extra runner without a job is idle: it goes at its idle timeout, like any other
-            world.clock.advance(world.pool.idleTimeout().plusMinutes(1));
-            awaitNoPods(world);
+            awaitNoPods(world); // a spare runner idles out
 
             assertThat(world.kubelet.maxConcurrentPods()).isLessThanOrEqualTo(10);
             // The losing replica's create got 409 and it registered nothing. A transient extra runner within the cap
@@ -165,7 +180,7 @@ class RunnerScenariosTest {
 
         @Test
         void restartInTheMiddleOfABurstLosesNothing() {
-            world = new RunnerWorld(server, 0, 5, Duration.ofSeconds(1));
+            world = new RunnerWorld(server, gitHub, 0, 5, Duration.ofSeconds(1));
             world.runnersTakeJobs(true);
             world.queue(100);
             RunnerWorld.Replica first = world.startReplica(false);
@@ -176,8 +191,7 @@ class RunnerScenariosTest {
             world.startReplica();
 
             await().atMost(Duration.ofMinutes(2)).until(() -> world.ledger.count(JobStatus.COMPLETED) == 100);
-            world.clock.advance(world.pool.idleTimeout().plusMinutes(1)); // a spare runner idles out
-            awaitNoPods(world);
+            awaitNoPods(world); // a spare runner idles out
             assertThat(world.kubelet.maxConcurrentPods()).isLessThanOrEqualTo(5);
             await().until(() -> world.github.runnerNames().isEmpty());
         }
@@ -188,13 +202,14 @@ class RunnerScenariosTest {
 
         @Test
         void idleRunnerPastTheIdleTimeoutIsRemovedFromGitHubThenDeleted() {
-            world = new RunnerWorld(server, 0, 3);
+            world = new RunnerWorld(server, gitHub, 0, 3);
             RunnerWorld.Replica replica = world.startReplica();
             long job = world.queue(1).get(0);
             await().until(() -> world.github.runnerNames().size() == 1
                     && world.pods().stream().allMatch(p -> p.getStatus() != null));
             // The job was cancelled before it reached the runner: the runner is idle and not needed.
             world.ledger.complete(job, "cancelled");
+            awaitObserved(replica, "idle");
             world.clock.advance(world.pool.idleTimeout().plusSeconds(1));
             world.requestPass();
 
@@ -210,8 +225,8 @@ class RunnerScenariosTest {
 
         @Test
         void runnerGitHubReportsBusyIsKeptAndNeverDeleted() {
-            world = new RunnerWorld(server, 0, 3);
-            world.startReplica();
+            world = new RunnerWorld(server, gitHub, 0, 3);
+            RunnerWorld.Replica replica = world.startReplica();
             long job = world.queue(1).get(0);
             await().until(() -> world.github.runnerNames().size() == 1
                     && world.pods().stream()
@@ -221,6 +236,7 @@ class RunnerScenariosTest {
             world.ledger.complete(job, "cancelled");
             // GitHub assigns another job to the runner at the very moment we try to remove it.
             world.github.busyOnRemoval(RunnerWorld.runnerName(pod));
+            awaitObserved(replica, "idle");
             world.clock.advance(world.pool.idleTimeout().plusSeconds(1));
             world.requestPass();
 
@@ -245,7 +261,7 @@ class RunnerScenariosTest {
 
         @Test
         void failedPodIsNotCountedAndIsReplacedAfterBackOff() {
-            world = new RunnerWorld(server, 0, 1);
+            world = new RunnerWorld(server, gitHub, 0, 1);
             world.startReplica();
             world.queue(1);
             await().until(() -> world.pods().stream()
@@ -267,27 +283,32 @@ class RunnerScenariosTest {
 
         @Test
         void podStuckPendingPastTheTimeoutIsReplaced() {
-            world = new RunnerWorld(server, 0, 2);
+            world = new RunnerWorld(server, gitHub, 0, 2);
             world.kubelet.holdPending(true);
-            world.startReplica();
+            RunnerWorld.Replica replica = world.startReplica();
             world.queue(1);
-            await().until(() -> world.pods().size() == 1
-                    && world.pods()
-                            .get(0)
-                            .getMetadata()
-                            .getAnnotations()
-                            .containsKey(RunnerPodFactory.RUNNER_ID_ANNOTATION));
+            await().until(() -> {
+                List<Pod> pods = world.pods();
+                return pods.size() == 1
+                        && pods.get(0)
+                                .getMetadata()
+                                .getAnnotations()
+                                .containsKey(RunnerPodFactory.RUNNER_ID_ANNOTATION);
+            });
             Pod stuck = world.pods().get(0);
+            awaitObserved(replica, "pending");
 
             world.clock.advance(world.pool.pendingTimeout().plusSeconds(1));
             world.requestPass();
 
-            await().until(() -> world.pods().size() == 1
-                    && !world.pods()
-                            .get(0)
-                            .getMetadata()
-                            .getUid()
-                            .equals(stuck.getMetadata().getUid()));
+            await().until(() -> {
+                List<Pod> pods = world.pods(); // one listing: the pod may go between two
+                return pods.size() == 1
+                        && !pods.get(0)
+                                .getMetadata()
+                                .getUid()
+                                .equals(stuck.getMetadata().getUid());
+            });
             await().until(() -> events(world, "RunnerPendingTimeout").size() == 1);
             await().until(() -> world.github.runnerNames().equals(List.copyOf(podRunnerNames(world))));
         }
@@ -298,9 +319,10 @@ class RunnerScenariosTest {
 
         @Test
         void gitHubErrorsRateLimitsTimeoutsAndOpenCircuitConvergeWithoutDuplicateRunners() {
-            world = new RunnerWorld(server, 0, 5);
-            world.github.failNext(Failure.SERVER_ERROR, Failure.RATE_LIMITED, Failure.TIMEOUT, Failure.CIRCUIT_OPEN);
-            world.startReplica();
+            world = new RunnerWorld(server, gitHub, 0, 5);
+            world.github.failNext(Fault.SERVER_ERROR, Fault.RATE_LIMITED, Fault.TIMEOUT, Fault.SERVER_ERROR);
+            RunnerWorld.Replica replica = world.startReplica();
+            replica.gitHub.http.circuitBreaker().transitionToOpenState(); // half-opens after a second
             world.queue(3);
 
             await().atMost(Duration.ofSeconds(30))
@@ -312,11 +334,15 @@ class RunnerScenariosTest {
             await().until(() -> world.github
                     .runnerNames()
                     .equals(podRunnerNames(world).stream().sorted().toList()));
+            assertRegisteredOncePerPod(world);
+            assertThat(world.github.pendingFaults())
+                    .as("every fault was served")
+                    .isZero();
         }
 
         @Test
         void kubernetesConflictAndServerErrorConvergeWithoutDuplicateRunners() {
-            world = new RunnerWorld(server, 0, 5);
+            world = new RunnerWorld(server, gitHub, 0, 5);
             String pods = "/api/v1/namespaces/" + world.pool.namespace() + "/pods";
             String secrets = "/api/v1/namespaces/" + world.pool.namespace() + "/secrets";
             server.server()
@@ -363,12 +389,45 @@ class RunnerScenariosTest {
             await().until(() -> world.github
                     .runnerNames()
                     .equals(podRunnerNames(world).stream().sorted().toList()));
+            assertRegisteredOncePerPod(world);
         }
+    }
+
+    /** From WireMock's journal: no name was ever asked for twice, and each pod's runner was registered once. */
+    static void assertRegisteredOncePerPod(RunnerWorld world) {
+        List<String> asked =
+                gitHub
+                        .server()
+                        .findAll(postRequestedFor(urlPathMatching(".*/actions/runners/generate-jitconfig")))
+                        .stream()
+                        .map(r -> JSON.readTree(r.getBodyAsString()).get("name").asString())
+                        .toList();
+        assertThat(asked).doesNotHaveDuplicates();
+        assertThat(asked).containsAll(podRunnerNames(world));
+    }
+
+    /**
+     * Until a pass of the replica has seen a runner in that state: timeouts count from a replica's first sighting of a
+     * state (its clock-skew guard), so the test may only move time on after it.
+     */
+    static void awaitObserved(RunnerWorld.Replica replica, String state) {
+        await().until(() -> replica.board
+                        .last(replica.reconciler.poolNames().iterator().next())
+                        .map(s -> switch (state) {
+                            case "pending" -> s.pending();
+                            case "idle" -> s.idle();
+                            default -> throw new IllegalArgumentException(state);
+                        })
+                        .orElse(0L)
+                >= 1);
     }
 
     /** Passes until every pod is gone; on failure the message lists what is left and in which state. */
     static void awaitNoPods(RunnerWorld world) {
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            // A pod's idle time counts from this replica's first sighting of it idle (clock-skew guard), which may
+            // come after an earlier advance: move time on every round, so that any spare idles out.
+            world.clock.advance(world.pool.idleTimeout().plusMinutes(1));
             world.requestPass();
             assertThat(world.pods().stream()
                             .map(p -> p.getMetadata().getName() + " "

@@ -7,8 +7,10 @@ import dev.runnerscale.autoscaler.testsupport.AutoscalerTestBase;
 import dev.runnerscale.autoscaler.testsupport.KubernetesTestServer;
 import dev.runnerscale.autoscaler.testsupport.Payloads;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.net.http.HttpResponse;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -70,7 +72,8 @@ class RunnersApiTest extends AutoscalerTestBase {
                 .hasSizeGreaterThan(before)
                 .allSatisfy(r -> {
                     assertThat(r.get("pod").asString()).startsWith("linux-x64-large-");
-                    assertThat(r.get("state").asString()).isEqualTo("pending");
+                    // pending, or running without registration once another test played kubelet: never idle
+                    assertThat(r.get("state").asString()).isIn("pending", "unregistered");
                     assertThat(r.get("runnerId").isNull()).isTrue();
                 });
 
@@ -85,6 +88,45 @@ class RunnersApiTest extends AutoscalerTestBase {
                 .contains("gha_min_runners{pool=\"linux-x64-large\"} 1.0")
                 .contains("runnerscale_reconcile_seconds_count")
                 .contains("runnerscale_scale_events_total{direction=\"up\",pool=\"linux-x64-large\""));
+    }
+
+    @Test
+    void runningDryRunPodIsUnregisteredNeverAnIdleRegisteredRunnerYetOccupiesCapacity() {
+        await().until(() -> !largePods().isEmpty());
+        Pod pod = largePods().get(0);
+        String podName = pod.getMetadata().getName();
+        // Play kubelet for this one pod: Running, although GitHub never heard of it (registration skipped).
+        kubernetes
+                .pods()
+                .inNamespace("runnerscale-runners")
+                .withName(podName)
+                .editStatus(p -> new PodBuilder(p)
+                        .withNewStatus()
+                        .withPhase("Running")
+                        .withStartTime(Instant.now().toString())
+                        .endStatus()
+                        .build());
+
+        await().untilAsserted(() -> {
+            JsonNode runner = JSON.readTree(get("/api/v1/runners").body())
+                    .get("items")
+                    .valueStream()
+                    .filter(r -> r.get("pod").asString().equals(podName))
+                    .findFirst()
+                    .orElseThrow();
+            assertThat(runner.get("state").asString()).isEqualTo("unregistered");
+            assertThat(runner.get("runnerId").isNull()).isTrue();
+        });
+        JsonNode pool = JSON.readTree(get("/api/v1/pools/linux-x64-large").body());
+        assertThat(pool.get("unregistered").asLong()).isGreaterThanOrEqualTo(1);
+        assertThat(pool.get("idle").asLong()).isZero();
+        assertThat(pool.get("busy").asLong()).isZero();
+        await().untilAsserted(() -> assertThat(get("/actuator/prometheus").body())
+                .contains("gha_registered_runners{pool=\"linux-x64-large\"} 0.0")
+                .contains("gha_idle_runners{pool=\"linux-x64-large\"} 0.0"));
+        // Still capacity for the policy: the running pod is kept and the pool never exceeds its max.
+        assertThat(largePods()).extracting(p -> p.getMetadata().getName()).contains(podName);
+        assertThat(largePods()).hasSizeLessThanOrEqualTo(5);
     }
 
     @Test

@@ -2,11 +2,13 @@ package dev.runnerscale.autoscaler.testsupport;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.absent;
+import static com.github.tomakehurst.wiremock.client.WireMock.any;
 import static com.github.tomakehurst.wiremock.client.WireMock.delete;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
@@ -53,6 +55,7 @@ public final class GitHubWireMock
     private final Set<UUID> claimed = ConcurrentHashMap.newKeySet();
     private final Set<UUID> validated = ConcurrentHashMap.newKeySet();
     private final boolean validate;
+    private final GitHubRunnerFake runnerFake = new GitHubRunnerFake();
     private WireMockServer server;
 
     public GitHubWireMock() {
@@ -73,7 +76,7 @@ public final class GitHubWireMock
                 .bindAddress("127.0.0.1")
                 .dynamicPort()
                 .containerThreads(32)
-                .extensions(new Validator()));
+                .extensions(new Validator(), runnerFake));
         server.start();
         return this;
     }
@@ -98,6 +101,7 @@ public final class GitHubWireMock
     public void beforeEach(ExtensionContext context) {
         awaitValidation();
         server.resetAll();
+        runnerFake.reset();
         claimed.clear();
         validated.clear();
         violations.clear();
@@ -150,6 +154,16 @@ public final class GitHubWireMock
                 validated.add(event.getId());
             }
         }
+    }
+
+    /**
+     * GitHub's runner endpoints of {@code scope} with GitHub's state ({@link GitHubRunnerFake}): registrations, the
+     * runner list, busy flags and removals behave as on GitHub, for end-to-end scenarios.
+     */
+    public GitHubRunnerFake stubStatefulRunners(GitHubScope scope) {
+        stub(any(urlPathMatching(scopePath(scope) + "/actions/runners(/.*)?"))
+                .willReturn(aResponse().withTransformers(GitHubRunnerFake.NAME)));
+        return runnerFake;
     }
 
     public WireMockServer server() {
@@ -361,7 +375,7 @@ public final class GitHubWireMock
                 : "/repos/" + scope.owner() + "/" + scope.repository();
     }
 
-    private static Map<String, Object> runner(long id, String name, String status, boolean busy, List<String> labels) {
+    static Map<String, Object> runner(long id, String name, String status, boolean busy, List<String> labels) {
         Map<String, Object> runner = new LinkedHashMap<>();
         runner.put("id", id);
         runner.put("name", name);

@@ -7,6 +7,8 @@ import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.ServerRequest;
 import io.fabric8.mockwebserver.ServerResponse;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Queue;
@@ -36,9 +38,26 @@ public final class KubernetesTestServer implements AutoCloseable {
     }
 
     public KubernetesTestServer() {
+        this((method, path, status) -> {});
+    }
+
+    /** Called on the server's thread as each response is handed back, before it is written (benchmarks time it). */
+    @FunctionalInterface
+    public interface ResponseListener {
+        void answered(String method, String path, int status);
+    }
+
+    public KubernetesTestServer(ResponseListener listener) {
         Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
-        server = new KubernetesMockServer(
-                new Context(), new MockWebServer(), responses, new KubernetesMixedDispatcher(responses), false);
+        KubernetesMixedDispatcher dispatcher = new KubernetesMixedDispatcher(responses) {
+            @Override
+            public MockResponse dispatch(RecordedRequest request) {
+                MockResponse response = super.dispatch(request);
+                listener.answered(request.getMethod(), request.getPath(), response.code());
+                return response;
+            }
+        };
+        server = new KubernetesMockServer(new Context(), new MockWebServer(), responses, dispatcher, false);
         server.init();
     }
 

@@ -7,26 +7,42 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicReference;
 
-/** A clock tests move by hand, instead of sleeping. */
+/**
+ * A clock tests move by hand, instead of sleeping. Either frozen at a start instant ({@link #MutableClock(Instant)}),
+ * or wall time plus an offset ({@link #ticking()}) where real parts stamp with wall time too (the mock API server's
+ * timestamps): timeouts (pending, idle, back-off) are then reached by advancing the offset.
+ */
 public final class MutableClock extends Clock {
 
-    private final AtomicReference<Instant> now;
+    private final AtomicReference<Instant> base;
+    private final boolean ticking;
 
     public MutableClock(Instant start) {
-        this.now = new AtomicReference<>(start);
+        this(start, false);
+    }
+
+    private MutableClock(Instant base, boolean ticking) {
+        this.base = new AtomicReference<>(base);
+        this.ticking = ticking;
+    }
+
+    /** Wall time, plus whatever the test advanced it by. */
+    public static MutableClock ticking() {
+        return new MutableClock(Instant.EPOCH, true);
     }
 
     public void advance(Duration d) {
-        now.updateAndGet(i -> i.plus(d));
+        base.updateAndGet(i -> i.plus(d));
     }
 
     public void set(Instant instant) {
-        now.set(instant);
+        base.set(ticking ? Instant.EPOCH.plus(Duration.between(Instant.now(), instant)) : instant);
     }
 
     @Override
     public Instant instant() {
-        return now.get();
+        Instant b = base.get();
+        return ticking ? Instant.now().plus(Duration.between(Instant.EPOCH, b)) : b;
     }
 
     @Override

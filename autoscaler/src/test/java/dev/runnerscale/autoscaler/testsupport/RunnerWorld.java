@@ -1,5 +1,6 @@
 package dev.runnerscale.autoscaler.testsupport;
 
+import dev.runnerscale.autoscaler.github.GitHubClients;
 import dev.runnerscale.autoscaler.jobs.JobLedgerChanged;
 import dev.runnerscale.autoscaler.leader.AlwaysLeader;
 import dev.runnerscale.autoscaler.pools.PoolsProperties;
@@ -27,8 +28,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One pool in its own namespace of the shared mock API server, with the in-memory ledger and GitHub, a kubelet, and
- * any number of reconciler replicas (each with its own client, as separate processes would have).
+ * One pool on real parts: its own namespace of a mock API server (CRUD) with a kubelet, the real {@code JdbcJobLedger}
+ * in a schema of its own on the embedded PostgreSQL, and the real GitHub client ({@code RestGitHubRunnerApi} over
+ * {@code GitHubHttp} with its gate, retry and circuit breaker) against WireMock playing GitHub's runner endpoints
+ * ({@link GitHubRunnerFake}, every interaction validated against GitHub's OpenAPI description). Any number of
+ * reconciler replicas, each with its own Kubernetes and GitHub clients, as separate processes would have.
  */
 public final class RunnerWorld implements AutoCloseable {
 
@@ -36,26 +40,42 @@ public final class RunnerWorld implements AutoCloseable {
 
     public final KubernetesTestServer server;
     public final KubernetesClient client;
-    public final OffsetClock clock = new OffsetClock();
+    public final MutableClock clock = MutableClock.ticking();
     public final Pool pool;
-    public final InMemoryJobLedger ledger;
-    public final InMemoryGitHubRunnerApi github;
+    public final LedgerFeed ledger;
+    public final GitHubRunnerFake github;
+    private final GitHubWireMock gitHubServer;
     public final Kubelet kubelet;
     public final RunnersProperties properties;
     private final List<Replica> replicas = new CopyOnWriteArrayList<>();
     private final AtomicLong jobIds = new AtomicLong();
 
-    public RunnerWorld(KubernetesTestServer server, int minIdle, int max) {
-        this(server, minIdle, max, Duration.ofMinutes(10));
+    /**
+     * Our own pace limiter off (tests count requests), a read timeout short enough for timeout scenarios, and an open
+     * circuit that half-opens after a second.
+     */
+    private static final Map<String, String> GITHUB_SETTINGS = Map.of(
+            "runnerscale.github.read-timeout", "500ms",
+            "runnerscale.github.circuit-breaker.wait-in-open-state", "1s");
+
+    public RunnerWorld(KubernetesTestServer server, GitHubWireMock gitHub, int minIdle, int max) {
+        this(server, gitHub, minIdle, max, Duration.ofMinutes(10));
     }
 
-    public RunnerWorld(KubernetesTestServer server, int minIdle, int max, Duration registrationGrace) {
+    public RunnerWorld(
+            KubernetesTestServer server, GitHubWireMock gitHub, int minIdle, int max, Duration registrationGrace) {
         this.server = server;
         this.client = server.client();
         String namespace = "ns-" + NAMESPACES.incrementAndGet();
         this.pool = pool("linux-x64-spot", namespace, minIdle, max);
-        this.ledger = new InMemoryJobLedger(List.of(pool.name()), clock);
-        this.github = new InMemoryGitHubRunnerApi(clock);
+        this.gitHubServer = gitHub;
+        this.github = gitHub.stubStatefulRunners(pool.github());
+        // A commit of the ledger tells every replica, as the application's event does.
+        this.ledger = new LedgerFeed(new PoolsProperties(List.of(pool)), event -> {
+            if (event instanceof JobLedgerChanged changed) {
+                replicas.forEach(r -> r.loop.onLedgerChanged(changed));
+            }
+        });
         this.kubelet = new Kubelet(client, namespace);
         this.properties = new RunnersProperties(
                 true,
@@ -109,6 +129,7 @@ public final class RunnerWorld implements AutoCloseable {
 
     public final class Replica implements AutoCloseable {
         public final KubernetesClient client;
+        public final GitHubClients gitHub;
         public final RunnerReconciler reconciler;
         public final ReconcileLoop loop;
         public final PoolStatusBoard board = new PoolStatusBoard();
@@ -117,12 +138,13 @@ public final class RunnerWorld implements AutoCloseable {
 
         Replica(KubernetesClient client, boolean informer) {
             this.client = client;
+            this.gitHub = GitHubClients.withToken(gitHubServer.baseUrl(), GITHUB_SETTINGS, clock);
             this.events = new RunnerEvents(client, clock, properties.eventDedupeWindow());
             this.reconciler = new RunnerReconciler(
                     new PoolsProperties(List.of(pool)),
                     properties,
-                    ledger,
-                    github,
+                    ledger.ledger(),
+                    gitHub.runners(),
                     new KubernetesRunnerFleet(client),
                     events,
                     board,
@@ -141,15 +163,15 @@ public final class RunnerWorld implements AutoCloseable {
         }
     }
 
-    /** Queues jobs in the ledger and tells every replica, as an accepted {@code queued} delivery does. */
+    /** Records {@code queued} deliveries in the ledger; its commit tells every replica, as the intake's does. */
     public List<Long> queue(int jobs) {
         List<Long> ids = new ArrayList<>();
         for (int i = 0; i < jobs; i++) {
-            long id = jobIds.incrementAndGet();
-            ledger.queue(id, pool.name());
-            ids.add(id);
+            ids.add(jobIds.incrementAndGet());
         }
-        ledgerChanged();
+        for (int from = 0; from < ids.size(); from += 100) {
+            ledger.queue(ids.subList(from, Math.min(ids.size(), from + 100))); // the intake's batch size
+        }
         return ids;
     }
 
@@ -164,7 +186,7 @@ public final class RunnerWorld implements AutoCloseable {
     public void runnersTakeJobs(boolean complete) {
         kubelet.onRunning(pod -> {
             String runnerName = runnerName(pod);
-            Optional<Long> job = ledger.oldestQueued(pool.name()).map(j -> j.id());
+            Optional<Long> job = ledger.oldestQueued();
             if (job.isEmpty() || github.runner(runnerName).isEmpty()) {
                 return;
             }
@@ -202,5 +224,6 @@ public final class RunnerWorld implements AutoCloseable {
         List.copyOf(replicas).forEach(Replica::close);
         kubelet.close();
         client.close();
+        ledger.close();
     }
 }

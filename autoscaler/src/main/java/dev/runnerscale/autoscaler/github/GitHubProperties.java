@@ -121,12 +121,14 @@ public record GitHubProperties(
     /**
      * @param limitForPeriod calls allowed per {@code refresh-period}
      * @param refreshPeriod the period of {@code limit-for-period}
-     * @param timeout how long a call may wait for a permit before it is refused
+     * @param timeout how long a call may wait for a permit before it is refused. Zero by default: the reconcile
+     *     loop is one thread, and a pass waiting here for a GitHub permit would hold back the next pass's pod
+     *     creation (measured: p99 reaction 935 ms at 2 s). Refused work is held and redone by a later pass.
      */
     public record RateLimiter(
             @DefaultValue("10") @Min(1) int limitForPeriod,
             @DefaultValue("1s") @NotNull Duration refreshPeriod,
-            @DefaultValue("2s") @NotNull Duration timeout) {}
+            @DefaultValue("0s") @NotNull Duration timeout) {}
 
     /**
      * @param threshold a queued or in-progress job unchanged for this long is checked against GitHub

@@ -19,6 +19,8 @@ public final class TestProperties {
         // Kubernetes: fabric8's mock API server (CRUD) of this JVM; one replica, so no leader election.
         p.put("runnerscale.kubernetes.master-url", KubernetesTestServer.shared().url());
         p.put("runnerscale.kubernetes.leader-election.enabled", "false");
+        // The mock API server logs every request at INFO: tens of thousands of lines that hide real failures.
+        p.put("logging.level.io.fabric8.mockwebserver", "WARN");
         p.put("runnerscale.pools[0].name", "linux-x64-spot");
         p.put("runnerscale.pools[0].labels", "self-hosted,linux,x64");
         p.put("runnerscale.pools[0].github.owner", "acme");

@@ -1,6 +1,7 @@
 package dev.runnerscale.autoscaler.repair;
 
 import dev.runnerscale.autoscaler.jobs.JobLedger;
+import dev.runnerscale.autoscaler.jobs.JobMerge;
 import dev.runnerscale.autoscaler.jobs.JobObservation;
 import dev.runnerscale.autoscaler.jobs.JobStatus;
 import dev.runnerscale.autoscaler.jobs.LedgerJob;
@@ -13,9 +14,9 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A realistic in-memory {@link JobLedger} for repair tests until the JDBC ledger lands: a job's status only moves
- * forward, known fields are never erased by unknown ones, and an observation that changes nothing leaves the row
- * (and its last-change time) alone. Every job belongs to one pool, {@code pool-a}.
+ * An in-memory {@link JobLedger} for the repair scenarios, which also run against {@code JdbcJobLedger}: it applies
+ * the real merge rules ({@link JobMerge}), so the fake cannot drift from the ledger's specification. Every job
+ * belongs to one pool, {@code pool-a}.
  */
 final class InMemoryJobLedger implements JobLedger {
 
@@ -24,7 +25,7 @@ final class InMemoryJobLedger implements JobLedger {
 
     /** Accepts a delivery (what the webhook path does), creating the job when new. */
     LedgerJob record(JobObservation o) {
-        return jobs.compute(o.jobId(), (id, current) -> current == null ? create(o) : merge(current, o));
+        return jobs.compute(o.jobId(), (id, current) -> JobMerge.merge(current, o, POOL, false));
     }
 
     @Override
@@ -57,8 +58,8 @@ final class InMemoryJobLedger implements JobLedger {
 
     @Override
     public Optional<LedgerJob> correct(JobObservation observation) {
-        return Optional.ofNullable(
-                jobs.computeIfPresent(observation.jobId(), (id, current) -> merge(current, observation)));
+        return Optional.ofNullable(jobs.computeIfPresent(
+                observation.jobId(), (id, current) -> JobMerge.merge(current, observation, POOL, false)));
     }
 
     @Override
@@ -92,60 +93,5 @@ final class InMemoryJobLedger implements JobLedger {
                     now);
         });
         return changed[0];
-    }
-
-    private static LedgerJob create(JobObservation o) {
-        return new LedgerJob(
-                o.jobId(),
-                o.runId(),
-                o.runAttempt(),
-                o.owner(),
-                o.repository(),
-                o.workflowName(),
-                o.jobName(),
-                o.labels(),
-                o.status(),
-                o.conclusion(),
-                o.createdAt(),
-                o.startedAt(),
-                o.completedAt(),
-                o.runnerId(),
-                o.runnerName(),
-                POOL,
-                false,
-                o.deliveryId(),
-                o.receivedAt(),
-                o.receivedAt());
-    }
-
-    private static LedgerJob merge(LedgerJob j, JobObservation o) {
-        if (o.status().rank() <= j.status().rank()) {
-            return j; // a status never goes back; an equal one adds nothing we act on
-        }
-        return new LedgerJob(
-                j.id(),
-                j.runId(),
-                j.runAttempt(),
-                j.owner(),
-                j.repository(),
-                or(o.workflowName(), j.workflowName()),
-                or(o.jobName(), j.jobName()),
-                j.labels(),
-                o.status(),
-                or(o.conclusion(), j.conclusion()),
-                j.queuedAt(),
-                or(o.startedAt(), j.startedAt()),
-                or(o.completedAt(), j.completedAt()),
-                or(o.runnerId(), j.runnerId()),
-                or(o.runnerName(), j.runnerName()),
-                j.pool(),
-                j.refused(),
-                or(o.deliveryId(), j.lastDeliveryId()),
-                j.firstReceivedAt(),
-                o.receivedAt());
-    }
-
-    private static <T> T or(T preferred, T fallback) {
-        return preferred != null ? preferred : fallback;
     }
 }

@@ -47,6 +47,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -379,21 +380,32 @@ public class RunnerReconciler {
         }
         String podName = pod.getMetadata().getName();
         String runnerName = pod.getMetadata().getAnnotations().get(RUNNER_NAME_ANNOTATION);
-        JitRunner jit;
-        try {
-            jit = github.createJitRunner(pool.github(), runnerName, pool.labels());
-        } catch (GitHubRateLimitedException e) {
-            holdGitHub(e.retryAt(), "rate-limited", e);
-            return false;
-        } catch (GitHubUnavailableException e) {
-            holdGitHub(clock.instant().plus(UNAVAILABLE_HOLD), "unavailable", e);
+        Optional<JitRunner> registered =
+                callGitHub(() -> github.createJitRunner(pool.github(), runnerName, pool.labels()));
+        if (registered.isEmpty()) {
             return false;
         }
+        JitRunner jit = registered.get();
         fleet.createSecret(RunnerPodFactory.desiredSecret(pool, pod, jit.encodedJitConfig()));
         fleet.annotate(pod, Map.of(RUNNER_ID_ANNOTATION, Long.toString(jit.runnerId())));
         awaitingRegistration.remove(key(pool, podName));
         log.debug("runner {} registered as GitHub runner {}", podName, jit.runnerId());
         return true;
+    }
+
+    /**
+     * One GitHub call of the pass. On a rate limit or an outage all GitHub work of this loop is held (until
+     * {@code retryAt}, or for {@code UNAVAILABLE_HOLD}) and empty is returned: a later pass redoes it, the only retry.
+     */
+    private <T> Optional<T> callGitHub(Supplier<T> call) {
+        try {
+            return Optional.of(call.get());
+        } catch (GitHubRateLimitedException e) {
+            holdGitHub(e.retryAt(), "rate-limited", e);
+        } catch (GitHubUnavailableException e) {
+            holdGitHub(clock.instant().plus(UNAVAILABLE_HOLD), "unavailable", e);
+        }
+        return Optional.empty();
     }
 
     private void holdGitHub(Instant until, String why, RuntimeException e) {
@@ -436,16 +448,11 @@ public class RunnerReconciler {
         if (!due) {
             return last.plus(properties.githubSyncInterval());
         }
-        List<RegisteredRunner> listed;
-        try {
-            listed = github.listRunners(pool.github());
-        } catch (GitHubRateLimitedException e) {
-            holdGitHub(e.retryAt(), "rate-limited", e);
-            return githubHeldUntil;
-        } catch (GitHubUnavailableException e) {
-            holdGitHub(clock.instant().plus(UNAVAILABLE_HOLD), "unavailable", e);
+        Optional<List<RegisteredRunner>> listing = callGitHub(() -> github.listRunners(pool.github()));
+        if (listing.isEmpty()) {
             return githubHeldUntil;
         }
+        List<RegisteredRunner> listed = listing.get();
         lastGithubSync.put(pool.name(), now);
         String prefix = properties.namePrefix() + pool.name() + "-";
         List<RegisteredRunner> ours =
@@ -513,17 +520,11 @@ public class RunnerReconciler {
             }
             Long runnerId = runnerId(pod, runnersByName.get(runnerName));
             if (runnerId != null) {
-                RunnerRemoval removal;
-                try {
-                    removal = github.removeRunner(pool.github(), runnerId);
-                } catch (GitHubRateLimitedException e) {
-                    holdGitHub(e.retryAt(), "rate-limited", e);
-                    return githubHeldUntil;
-                } catch (GitHubUnavailableException e) {
-                    holdGitHub(clock.instant().plus(UNAVAILABLE_HOLD), "unavailable", e);
+                Optional<RunnerRemoval> removal = callGitHub(() -> github.removeRunner(pool.github(), runnerId));
+                if (removal.isEmpty()) {
                     return githubHeldUntil;
                 }
-                if (removal == RunnerRemoval.BUSY) {
+                if (removal.get() == RunnerRemoval.BUSY) {
                     // GitHub is the authority: it assigned a job we have not heard of yet. Keep the pod.
                     events.record(pod, RunnerEvents.NORMAL, "ScaleDownRefused", "GitHub reports the runner busy");
                     fleet.annotate(pod, Map.of(DO_NOT_DISRUPT_ANNOTATION, "true"));
@@ -540,16 +541,11 @@ public class RunnerReconciler {
 
         for (RegisteredRunner runner : ours) {
             if (!byRunnerName.containsKey(runner.name()) && !runner.busy()) {
-                try {
-                    RunnerRemoval removal = github.removeRunner(pool.github(), runner.id());
-                    log.info("orphan GitHub runner {} ({}) with no pod: {}", runner.name(), runner.id(), removal);
-                } catch (GitHubRateLimitedException e) {
-                    holdGitHub(e.retryAt(), "rate-limited", e);
-                    return githubHeldUntil;
-                } catch (GitHubUnavailableException e) {
-                    holdGitHub(clock.instant().plus(UNAVAILABLE_HOLD), "unavailable", e);
+                Optional<RunnerRemoval> removal = callGitHub(() -> github.removeRunner(pool.github(), runner.id()));
+                if (removal.isEmpty()) {
                     return githubHeldUntil;
                 }
+                log.info("orphan GitHub runner {} ({}) with no pod: {}", runner.name(), runner.id(), removal.get());
             }
         }
         for (Secret secret : secrets) {

@@ -97,43 +97,6 @@ public class JdbcJobLedger implements JobLedger {
 
     private static final String INSERT_ALL = UPSERT.formatted("", TRANSITION);
 
-    /**
-     * The intake's common case in one statement, hence one round trip and one commit: record the batch's delivery
-     * ids and upsert its (pre-merged) jobs together. A job of which any delivery id is already recorded is
-     * "blocked": none of its deliveries are written here, and {@link #record} replays them in a transaction that
-     * merges only the new ones, so a redelivery never changes a row and nothing is half-written if we stop between.
-     */
-    private static final String RECORD_BATCH =
-            """
-            WITH blocked AS (
-                SELECT DISTINCT b.job_id
-                FROM unnest(?::text[], ?::int8[]) AS b(delivery_id, job_id)
-                JOIN webhook_deliveries d ON d.delivery_id = b.delivery_id
-            ), fresh AS (
-                INSERT INTO webhook_deliveries (delivery_id, event, action, job_id, received_at, outcome)
-                SELECT u.delivery_id, 'workflow_job', u.action, u.job_id, u.received_at::timestamptz, u.outcome
-                FROM unnest(?::text[], ?::text[], ?::int8[], ?::text[], ?::text[])
-                  AS u(delivery_id, action, job_id, received_at, outcome)
-                WHERE u.job_id NOT IN (SELECT job_id FROM blocked)
-                ORDER BY u.delivery_id
-                ON CONFLICT (delivery_id) DO NOTHING
-                RETURNING delivery_id
-            ), changed AS (
-            %s
-            )
-            SELECT 'delivery' AS kind, delivery_id, NULL::int8 AS job_id, NULL::int2 AS prev_status_rank,
-                NULL::int2 AS status_rank, NULL::text AS pool, NULL::bool AS refused, NULL::text AS conclusion,
-                NULL::timestamptz AS queued_at, NULL::timestamptz AS started_at, NULL::timestamptz AS completed_at
-            FROM fresh
-            UNION ALL
-            SELECT 'job', NULL, NULL, prev_status_rank, status_rank, pool, refused, conclusion, queued_at,
-                started_at, completed_at
-            FROM changed
-            UNION ALL
-            SELECT 'blocked', NULL, job_id, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
-            FROM blocked
-            """.formatted(UPSERT.formatted("WHERE u.id NOT IN (SELECT job_id FROM blocked)", TRANSITION));
-
     private static final String UPDATE_EXISTING =
             UPSERT.formatted("WHERE EXISTS (SELECT 1 FROM workflow_jobs w WHERE w.id = u.id)", "j.*");
 
@@ -184,6 +147,11 @@ public class JdbcJobLedger implements JobLedger {
      * Records a batch of deliveries atomically: new delivery ids are merged into their jobs (several deliveries of
      * one job in arrival order), known ones are duplicates and change nothing. Returns one outcome per delivery, in
      * order, after the commit.
+     *
+     * <p>One transaction, two statements: the delivery ids first ({@code ON CONFLICT DO NOTHING RETURNING} says which
+     * are new, decided by the unique index, so the plan never depends on table statistics), then the jobs merged
+     * from exactly those. A delivery id and the job change it caused commit together or not at all, so a crash
+     * between them cannot leave a delivery that counts as seen but was never merged.
      */
     public List<DeliveryOutcome> record(List<JobDelivery> deliveries) {
         if (deliveries.isEmpty()) {
@@ -195,15 +163,7 @@ public class JdbcJobLedger implements JobLedger {
             firstById.putIfAbsent(d.deliveryId(), d);
         }
         List<JobDelivery> unique = new ArrayList<>(firstById.values());
-        Written written = retrying(() -> recordInOneStatement(unique));
-        if (!written.blocked().isEmpty()) {
-            List<JobDelivery> replay = unique.stream()
-                    .filter(d -> written.blocked().contains(d.observation().jobId()))
-                    .toList();
-            Written replayed = retrying(() -> transactions.execute(status -> recordInTransaction(replay)));
-            written.fresh().addAll(replayed.fresh());
-            written.changes().addAll(replayed.changes());
-        }
+        Written written = retrying(() -> transactions.execute(status -> recordInTransaction(unique)));
         afterCommit(written.changes());
         Set<String> counted = new HashSet<>();
         List<DeliveryOutcome> outcomes = new ArrayList<>(deliveries.size());
@@ -214,12 +174,12 @@ public class JdbcJobLedger implements JobLedger {
         return outcomes;
     }
 
-    private record Written(Set<String> fresh, List<AppliedChange> changes, Set<Long> blocked) {}
+    private record Written(Set<String> fresh, List<AppliedChange> changes) {}
 
     private static Map<Long, LedgerJob> mergeByJob(List<JobDelivery> deliveries, Set<String> only) {
         Map<Long, LedgerJob> merged = new HashMap<>();
         for (JobDelivery d : deliveries) {
-            if (only == null || only.contains(d.deliveryId())) {
+            if (only.contains(d.deliveryId())) {
                 LedgerJob row = JobMerge.firstRow(d.observation(), d.pool(), d.refused());
                 merged.merge(row.id(), row, JobMerge::combine);
             }
@@ -227,44 +187,10 @@ public class JdbcJobLedger implements JobLedger {
         return merged;
     }
 
-    private Written recordInOneStatement(List<JobDelivery> deliveries) {
-        Map<Long, LedgerJob> merged = mergeByJob(deliveries, null);
-        Object[][] deliveryColumns = deliveryColumns(deliveries);
-        JobColumns jobColumns = jobColumns(merged.values());
-        Set<String> fresh = new HashSet<>();
-        List<AppliedChange> changes = new ArrayList<>();
-        Set<Long> blocked = new HashSet<>();
-        jdbc.query(
-                con -> {
-                    PreparedStatement ps = con.prepareStatement(RECORD_BATCH);
-                    int p = 1;
-                    ps.setArray(p++, con.createArrayOf("text", deliveryColumns[0]));
-                    ps.setArray(p++, con.createArrayOf("int8", deliveryColumns[2]));
-                    for (int c = 0; c < deliveryColumns.length; c++) {
-                        ps.setArray(p++, con.createArrayOf(DELIVERY_TYPES[c], deliveryColumns[c]));
-                    }
-                    for (int c = 0; c < jobColumns.values().length; c++) {
-                        ps.setArray(
-                                p++, con.createArrayOf(JOB_TYPES[c], jobColumns.values()[c]));
-                    }
-                    return ps;
-                },
-                rs -> {
-                    switch (rs.getString("kind")) {
-                        case "delivery" -> fresh.add(rs.getString("delivery_id"));
-                        case "job" -> changes.add(mapChange(rs, 0));
-                        default -> blocked.add(rs.getLong("job_id"));
-                    }
-                });
-        return new Written(fresh, changes, blocked);
-    }
-
-    /** The exact path for jobs of which a delivery id is known already: only new deliveries are merged. */
     private Written recordInTransaction(List<JobDelivery> deliveries) {
         Set<String> fresh = insertDeliveries(deliveries);
-        List<AppliedChange> changes =
-                new ArrayList<>(upsert(mergeByJob(deliveries, fresh).values(), INSERT_ALL, changeMapper));
-        return new Written(new HashSet<>(fresh), changes, Set.of());
+        List<AppliedChange> changes = upsert(mergeByJob(deliveries, fresh).values(), INSERT_ALL, changeMapper);
+        return new Written(fresh, changes);
     }
 
     @Override

@@ -26,16 +26,22 @@ public final class JdbcJobLedgers implements AutoCloseable {
     public final JdbcTemplate jdbc;
     private final HikariDataSource dataSource;
 
-    private JdbcJobLedgers(PoolsProperties pools, ApplicationEventPublisher events) {
+    private JdbcJobLedgers(PoolsProperties pools, ApplicationEventPublisher events, int connections) {
         String schema = "ledger_" + ProcessHandle.current().pid() + "_" + SCHEMAS.incrementAndGet();
         HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(EmbeddedDatabase.jdbcUrl(EmbeddedDatabase.shared()) + "&currentSchema=" + schema);
+        String url = EmbeddedDatabase.jdbcUrl(EmbeddedDatabase.shared()) + "&currentSchema=" + schema;
+        // Flyway on connections of its own: it needs two, and the pool may have only one
+        Flyway.configure()
+                .dataSource(url, "postgres", "postgres")
+                .schemas(schema)
+                .load()
+                .migrate();
+        config.setJdbcUrl(url);
         config.setUsername("postgres");
         config.setPassword("postgres");
-        config.setMaximumPoolSize(4);
+        config.setMaximumPoolSize(connections);
         config.setPoolName(schema);
         this.dataSource = new HikariDataSource(config);
-        Flyway.configure().dataSource(dataSource).schemas(schema).load().migrate();
         this.jdbc = new JdbcTemplate(dataSource);
         this.ledger = new JdbcJobLedger(
                 jdbc,
@@ -49,7 +55,15 @@ public final class JdbcJobLedgers implements AutoCloseable {
 
     /** A ledger in a fresh schema whose commits publish {@link JobLedgerChanged} to {@code events}. */
     public static JdbcJobLedgers inNewSchema(PoolsProperties pools, ApplicationEventPublisher events) {
-        return new JdbcJobLedgers(pools, events);
+        return new JdbcJobLedgers(pools, events, 4);
+    }
+
+    /**
+     * The same on a single database connection, so a test can read what that server session did (its prepared
+     * statements' plans, its statistics) through {@link #jdbc}.
+     */
+    public static JdbcJobLedgers onOneConnection(PoolsProperties pools, ApplicationEventPublisher events) {
+        return new JdbcJobLedgers(pools, events, 1);
     }
 
     @Override

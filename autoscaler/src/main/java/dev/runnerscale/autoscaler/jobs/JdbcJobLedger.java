@@ -234,6 +234,14 @@ public class JdbcJobLedger implements JobLedger {
     }
 
     @Override
+    public Set<String> busyRunnerNames() {
+        return new HashSet<>(jdbc.queryForList("""
+                SELECT runner_name FROM workflow_jobs
+                WHERE status_rank = 2 AND NOT refused AND pool IS NOT NULL AND runner_name IS NOT NULL
+                """, String.class));
+    }
+
+    @Override
     public Optional<LedgerJob> correct(JobObservation observation) {
         String pool = matcher.match(observation.labels()).orElse(null);
         LedgerJob row = JobMerge.firstRow(observation, pool, false);

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The durable ledger of workflow jobs: the autoscaler's only record of demand. Implementations must apply
@@ -23,6 +24,12 @@ public interface JobLedger {
      * {@code cutoff}: candidates for a check against GitHub because a delivery may have been missed. Oldest first.
      */
     List<LedgerJob> unfinishedSince(Instant cutoff, int limit);
+
+    /**
+     * Runner names of jobs of our pools (not refused) now {@code in_progress}: the runners the ledger knows to be
+     * busy, read on every reconcile pass, so only the names are fetched.
+     */
+    Set<String> busyRunnerNames();
 
     /**
      * Applies what GitHub's API says of a job (the missed-event check) through the same merge rules as a webhook

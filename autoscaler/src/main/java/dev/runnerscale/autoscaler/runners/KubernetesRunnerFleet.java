@@ -11,12 +11,14 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.net.HttpURLConnection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The adapter that talks to the API server about runner pods and their Secrets. It never decides anything; every
@@ -34,11 +36,46 @@ public class KubernetesRunnerFleet {
     }
 
     private final KubernetesClient client;
+    private final Map<String, SharedIndexInformer<Pod>> podCaches = new ConcurrentHashMap<>();
 
     public KubernetesRunnerFleet(KubernetesClient client) {
         this.client = client;
     }
 
+    /**
+     * Serves {@link #observedPods} of a namespace from this informer's cache (runner pods of every pool) once it has
+     * synced. Without it every reconcile pass would LIST pods from the API server, dozens of times a second while a
+     * burst of webhooks keeps triggering passes.
+     */
+    public void cachePods(String namespace, SharedIndexInformer<Pod> informer) {
+        podCaches.put(namespace, informer);
+    }
+
+    public void dropPodCaches() {
+        podCaches.clear();
+    }
+
+    /**
+     * A pool's pods for a scaling decision: from the informer's cache when there is one, so possibly a moment behind
+     * the API server. That is safe for decisions: a create into a slot the cache does not show as taken yet gets a
+     * 409, a delete of a pod already gone is a no-op, and every change the cache catches up with triggers another
+     * pass. The objects are the cache's own: read them, never modify them.
+     */
+    public List<Pod> observedPods(Pool pool) {
+        SharedIndexInformer<Pod> informer = podCaches.get(pool.namespace());
+        if (informer == null || !informer.hasSynced()) {
+            return pods(pool);
+        }
+        return informer.getStore().list().stream()
+                .filter(p -> p.getMetadata().getLabels() != null
+                        && pool.name().equals(p.getMetadata().getLabels().get(POOL_LABEL)))
+                .toList();
+    }
+
+    /**
+     * A pool's pods as the API server has them now (a LIST): for the orphan sweep, which must see every pod created
+     * before the runners and Secrets it compares them with.
+     */
     public List<Pod> pods(Pool pool) {
         return client.pods()
                 .inNamespace(pool.namespace())

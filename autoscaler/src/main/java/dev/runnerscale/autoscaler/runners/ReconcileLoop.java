@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -28,8 +29,9 @@ import org.springframework.context.event.EventListener;
 
 /**
  * Drives the reconciler: one thread, passes triggered by ledger changes (webhook deliveries), runner pod events
- * (informer) and a periodic resync. Leading edge and coalescing: a trigger runs a pass at once if none is running;
- * triggers that arrive during a pass mark their pools dirty and cause exactly one follow-up pass. Only the leader
+ * (informer) and a periodic resync. Leading edge and coalescing: a trigger runs a pass at once if none is running
+ * and none started within the last {@code minPassInterval}, else when that interval is over; triggers that arrive
+ * meanwhile mark their pools dirty and cause exactly one follow-up pass. Only the leader
  * reconciles; a follower drops triggers and catches up with a full pass when it becomes leader.
  *
  * <p>{@code client} may be null: then no pod informer is started (ledger triggers, requeues and resync only).
@@ -42,7 +44,9 @@ public class ReconcileLoop implements SmartLifecycle {
     private final Leadership leadership;
     private final KubernetesClient client;
     private final Duration resyncPeriod;
+    private final long minPassIntervalNanos;
     private final Clock clock;
+    private volatile long lastPassStart = System.nanoTime() - Long.MAX_VALUE / 2;
     private final Set<String> dirty = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean scheduled = new AtomicBoolean();
     private final AtomicLong passes = new AtomicLong();
@@ -55,11 +59,13 @@ public class ReconcileLoop implements SmartLifecycle {
             Leadership leadership,
             KubernetesClient client,
             Duration resyncPeriod,
+            Duration minPassInterval,
             Clock clock) {
         this.reconciler = reconciler;
         this.leadership = leadership;
         this.client = client;
         this.resyncPeriod = resyncPeriod;
+        this.minPassIntervalNanos = minPassInterval.toNanos();
         this.clock = clock;
     }
 
@@ -97,11 +103,22 @@ public class ReconcileLoop implements SmartLifecycle {
     private void schedule() {
         ScheduledExecutorService current = executor;
         if (current != null && scheduled.compareAndSet(false, true)) {
-            current.execute(this::pass);
+            // the monotonic clock, not the injected one: this is pacing, not a decision
+            long wait = lastPassStart + minPassIntervalNanos - System.nanoTime();
+            try {
+                if (wait <= 0) {
+                    current.execute(this::pass);
+                } else {
+                    current.schedule(this::pass, wait, TimeUnit.NANOSECONDS);
+                }
+            } catch (RejectedExecutionException e) {
+                scheduled.set(false); // stopping
+            }
         }
     }
 
     private void pass() {
+        lastPassStart = System.nanoTime();
         scheduled.set(false);
         if (!leadership.isLeader()) {
             dirty.clear();
@@ -151,10 +168,13 @@ public class ReconcileLoop implements SmartLifecycle {
         (client == null ? List.<String>of() : reconciler.poolNames())
                 .forEach(p -> reconciler.pool(p).ifPresent(pool -> namespaces.add(pool.namespace())));
         for (String namespace : namespaces) {
-            informers.add(client.pods()
+            SharedIndexInformer<Pod> informer = client.pods()
                     .inNamespace(namespace)
                     .withLabel(RunnerPodFactory.MANAGED_BY_LABEL, RunnerPodFactory.MANAGED_BY)
-                    .inform(new PodEvents()));
+                    .inform(new PodEvents());
+            informers.add(informer);
+            // the same informer that triggers passes feeds them: no LIST per pass
+            reconciler.cachePods(namespace, informer);
         }
         long resync = resyncPeriod.toMillis();
         executor.scheduleAtFixedRate(this::requestAll, resync, resync, TimeUnit.MILLISECONDS);
@@ -164,6 +184,7 @@ public class ReconcileLoop implements SmartLifecycle {
     @Override
     public void stop() {
         running = false;
+        reconciler.dropPodCaches();
         informers.forEach(SharedIndexInformer::close);
         informers.clear();
         ScheduledExecutorService current = executor;

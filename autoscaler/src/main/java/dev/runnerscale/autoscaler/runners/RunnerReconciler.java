@@ -13,8 +13,6 @@ import dev.runnerscale.autoscaler.github.GitHubRunnerApi.RegisteredRunner;
 import dev.runnerscale.autoscaler.github.GitHubRunnerApi.RunnerRemoval;
 import dev.runnerscale.autoscaler.github.GitHubUnavailableException;
 import dev.runnerscale.autoscaler.jobs.JobLedger;
-import dev.runnerscale.autoscaler.jobs.JobStatus;
-import dev.runnerscale.autoscaler.jobs.LedgerJob;
 import dev.runnerscale.autoscaler.jobs.PoolJobCounts;
 import dev.runnerscale.autoscaler.pools.PoolsProperties;
 import dev.runnerscale.autoscaler.pools.PoolsProperties.Pool;
@@ -29,8 +27,10 @@ import dev.runnerscale.autoscaler.scaling.ScalingPolicy;
 import dev.runnerscale.autoscaler.scaling.ScalingReason;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -117,6 +117,15 @@ public class RunnerReconciler {
         return pools.keySet();
     }
 
+    /** Lets decisions read the namespace's runner pods from this informer's cache (see the fleet). */
+    public void cachePods(String namespace, SharedIndexInformer<Pod> informer) {
+        fleet.cachePods(namespace, informer);
+    }
+
+    public void dropPodCaches() {
+        fleet.dropPodCaches();
+    }
+
     public Optional<Pool> pool(String name) {
         return Optional.ofNullable(pools.get(name));
     }
@@ -167,7 +176,7 @@ public class RunnerReconciler {
             ScalingDecision decision) {}
 
     private Observation observe(Pool pool, PoolJobCounts counts, Set<String> ledgerBusy, Instant now) {
-        List<Pod> pods = fleet.pods(pool);
+        List<Pod> pods = fleet.observedPods(pool);
         Set<String> busy = new HashSet<>(ledgerBusy);
         busy.addAll(githubBusy.getOrDefault(pool.name(), Set.of()));
         Map<String, ObservedRunner> runners = new LinkedHashMap<>();
@@ -222,7 +231,7 @@ public class RunnerReconciler {
         for (Pool pool : pools.values()) {
             Set<String> poolBusy = new HashSet<>(busy);
             poolBusy.addAll(githubBusy.getOrDefault(pool.name(), Set.of()));
-            for (Pod pod : fleet.pods(pool)) {
+            for (Pod pod : fleet.observedPods(pool)) {
                 ObservedRunner runner = classify(pod, poolBusy, now);
                 String id = annotation(pod, RUNNER_ID_ANNOTATION);
                 Instant created = instant(pod.getMetadata().getCreationTimestamp(), now);
@@ -432,9 +441,14 @@ public class RunnerReconciler {
                     // A fresh name: the old one may be half-registered; the orphan sweep removes it.
                     String fresh = runnerName(pool, runner.slot());
                     fleet.annotate(pod, Map.of(RUNNER_NAME_ANNOTATION, fresh));
-                    pod.getMetadata().getAnnotations().put(RUNNER_NAME_ANNOTATION, fresh);
+                    // a copy: the observed pod may be the informer cache's own object
+                    Pod renamed = new PodBuilder(pod)
+                            .editMetadata()
+                            .addToAnnotations(RUNNER_NAME_ANNOTATION, fresh)
+                            .endMetadata()
+                            .build();
                     awaitingRegistration.add(key(pool, runner.podName()));
-                    if (!register(pool, pod, now)) {
+                    if (!register(pool, renamed, now)) {
                         return githubHeldUntil;
                     }
                 }
@@ -615,15 +629,7 @@ public class RunnerReconciler {
 
     /** Runner names of in-progress jobs, from the ledger (GitHub's busy flag may lag the webhook, or lead it). */
     private Set<String> ledgerBusyRunnerNames(Instant now) {
-        // Every unfinished job: a cutoff in the future includes jobs changed just now.
-        List<LedgerJob> unfinished = ledger.unfinishedSince(now.plusSeconds(1), LEDGER_SCAN_LIMIT);
-        Set<String> names = new HashSet<>();
-        for (LedgerJob job : unfinished) {
-            if (job.status() == JobStatus.IN_PROGRESS && job.runnerName() != null) {
-                names.add(job.runnerName());
-            }
-        }
-        return names;
+        return ledger.busyRunnerNames();
     }
 
     static ObservedRunner classify(Pod pod, Set<String> busyRunnerNames, Instant now) {

@@ -110,7 +110,12 @@ class RunnersConfiguration {
             RunnersProperties properties,
             ObjectProvider<Clock> clock) {
         return new ReconcileLoop(
-                reconciler, leadership, client, properties.resyncPeriod(), clock.getIfAvailable(Clock::systemUTC));
+                reconciler,
+                leadership,
+                client,
+                properties.resyncPeriod(),
+                properties.minPassInterval(),
+                clock.getIfAvailable(Clock::systemUTC));
     }
 
     @Bean

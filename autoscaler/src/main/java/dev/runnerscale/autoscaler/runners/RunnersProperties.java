@@ -21,6 +21,9 @@ import org.springframework.validation.annotation.Validated;
  * @param githubSyncInterval least time between two listings of a pool's GitHub runners (busy flags, orphans)
  * @param eventDedupeWindow repeated Kubernetes Events of the same reason on the same pod within this window only
  *     increment the count of the first
+ * @param minPassInterval least time between the starts of two passes: a trigger after a quiet spell runs a pass at
+ *     once, but a storm of webhook commits (hundreds a second) costs at most one pass per interval, each seeing
+ *     everything that changed meanwhile
  */
 @Validated
 @ConfigurationProperties("runnerscale.runners")
@@ -35,4 +38,5 @@ public record RunnersProperties(
         @DefaultValue("5m") @NotNull Duration failureBackoffMax,
         @DefaultValue("60s") @NotNull Duration registrationGrace,
         @DefaultValue("5s") @NotNull Duration githubSyncInterval,
-        @DefaultValue("10m") @NotNull Duration eventDedupeWindow) {}
+        @DefaultValue("10m") @NotNull Duration eventDedupeWindow,
+        @DefaultValue("20ms") @NotNull Duration minPassInterval) {}

@@ -157,6 +157,51 @@ class JdbcJobLedgerTest extends AutoscalerTestBase {
         }
 
         @Test
+        void busyRunnerNamesAreTheRunnersOfInProgressJobsOfOurPoolsOnly() {
+            long running = nextJobId();
+            long done = nextJobId();
+            long refused = nextJobId();
+            long unmatched = nextJobId();
+            ledger.record(List.of(
+                    started(running, POOL, false),
+                    started(done, POOL, false),
+                    delivery(done, COMPLETED),
+                    started(refused, POOL, true),
+                    started(unmatched, null, false)));
+
+            assertThat(ledger.busyRunnerNames())
+                    .contains("runner-of-" + running)
+                    .doesNotContain("runner-of-" + done, "runner-of-" + refused, "runner-of-" + unmatched);
+        }
+
+        private static JobDelivery started(long job, String pool, boolean refused) {
+            String id = "started-" + job;
+            return new JobDelivery(id, "in_progress", runningOn(job, id, "runner-of-" + job), pool, refused);
+        }
+
+        private static JobObservation runningOn(long job, String deliveryId, String runnerName) {
+            JobObservation o = Observations.of(job, IN_PROGRESS, deliveryId, Instant.now());
+            return new JobObservation(
+                    o.jobId(),
+                    o.runId(),
+                    o.runAttempt(),
+                    o.owner(),
+                    o.repository(),
+                    o.workflowName(),
+                    o.jobName(),
+                    o.labels(),
+                    o.status(),
+                    o.conclusion(),
+                    o.createdAt(),
+                    o.startedAt(),
+                    o.completedAt(),
+                    43L,
+                    runnerName,
+                    deliveryId,
+                    o.receivedAt());
+        }
+
+        @Test
         void findIsEmptyForAJobNeverAccepted() {
             assertThat(ledger.find(nextJobId())).isEmpty();
         }

@@ -11,6 +11,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -54,6 +55,15 @@ final class InMemoryJobLedger implements JobLedger {
                 .sorted(Comparator.comparing(LedgerJob::lastReceivedAt).thenComparing(LedgerJob::id))
                 .limit(limit)
                 .toList();
+    }
+
+    @Override
+    public Set<String> busyRunnerNames() {
+        return jobs.values().stream()
+                .filter(j -> !j.refused() && j.pool() != null && j.status() == JobStatus.IN_PROGRESS)
+                .map(LedgerJob::runnerName)
+                .filter(java.util.Objects::nonNull)
+                .collect(java.util.stream.Collectors.toSet());
     }
 
     @Override

@@ -138,6 +138,37 @@ class RunnerScenariosTest {
     class Cap {
 
         @Test
+        void aStormOfLedgerCommitsCostsAtMostOnePassPerIntervalAndAQuietTriggerRunsAtOnce() throws Exception {
+            world = new RunnerWorld(server, gitHub, 0, 10);
+            RunnerWorld.Replica replica = world.startReplica();
+            await().until(() -> replica.loop.passes() >= 1);
+            Thread.sleep(100);
+
+            // after a quiet spell the first trigger is not held back
+            long before = replica.loop.passes();
+            long triggered = System.nanoTime();
+            world.ledgerChanged();
+            await().atMost(Duration.ofSeconds(5)).until(() -> replica.loop.passes() > before);
+            long reaction = System.nanoTime() - triggered;
+
+            // a webhook storm: a commit every 0.2 ms for a second (5,000 a second)
+            long stormStart = replica.loop.passes();
+            long end = System.nanoTime() + Duration.ofSeconds(1).toNanos();
+            int commits = 0;
+            while (System.nanoTime() < end) {
+                world.ledgerChanged();
+                commits++;
+                java.util.concurrent.locks.LockSupport.parkNanos(200_000);
+            }
+            long stormPasses = replica.loop.passes() - stormStart;
+
+            assertThat(Duration.ofNanos(reaction)).isLessThan(Duration.ofMillis(500));
+            assertThat(commits).isGreaterThan(1_000);
+            // 20 ms apart: at most 50 passes in that second, and at least some (nothing was starved)
+            assertThat(stormPasses).isBetween(5L, 52L);
+        }
+
+        @Test
         void burstOf500QueuedJobsNeverExceedsMaxPods() {
             world = new RunnerWorld(server, gitHub, 0, 10);
             world.runnersTakeJobs(true);

@@ -85,7 +85,8 @@ public final class RunnerWorld implements AutoCloseable {
                 Duration.ofMinutes(5),
                 registrationGrace,
                 Duration.ZERO,
-                Duration.ofMinutes(10));
+                Duration.ofMinutes(10),
+                Duration.ofMillis(20));
     }
 
     public static Pool pool(String name, String namespace, int minIdle, int max) {
@@ -151,7 +152,12 @@ public final class RunnerWorld implements AutoCloseable {
                     new RunnerMetrics(registry, List.of(pool), board),
                     clock);
             this.loop = new ReconcileLoop(
-                    reconciler, new AlwaysLeader(), informer ? client : null, properties.resyncPeriod(), clock);
+                    reconciler,
+                    new AlwaysLeader(),
+                    informer ? client : null,
+                    properties.resyncPeriod(),
+                    properties.minPassInterval(),
+                    clock);
         }
 
         @Override

@@ -401,4 +401,19 @@ class WebhookEndpointTest extends AutoscalerTestBase {
                     .doesNotContain(String.valueOf(job));
         });
     }
+
+    @Test
+    void theWebhookRouteIsTimedOnceByItsOwnMetricAndOtherRoutesByTheGenericOne() {
+        client().deliver(
+                        "workflow_job",
+                        Payloads.job(nextJobId()).action("queued").bytes());
+        client().get("/api/v1/pools", API_TOKEN);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            String scrape = client().get("/actuator/prometheus", null).body();
+            assertThat(scrape)
+                    .contains("runnerscale_webhook_processing_seconds_count{event=\"workflow_job\"")
+                    .contains("uri=\"/api/v1/pools\"")
+                    .doesNotContain("uri=\"/webhooks/github\"");
+        });
+    }
 }

@@ -12,6 +12,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -19,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import org.springframework.boot.SpringApplication;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.support.GenericApplicationContext;
@@ -30,17 +32,29 @@ import org.springframework.web.servlet.function.ServerResponse;
 /**
  * Loopback load on the webhook intake: signed {@code workflow_job} deliveries of 8-12 KB (mixed actions over many
  * jobs, unique delivery ids), each acknowledged only after its commit to a durable embedded PostgreSQL
- * ({@code synchronous_commit=on}, {@code fsync=on}); then the same load on a bare endpoint of the same server that
- * only answers 204, to show what signing, parsing and the commit cost. Bounded in deliveries and time. Run from the
- * repository root:
+ * ({@code synchronous_commit=on}, {@code fsync=on}), against a bare endpoint of the same server that only answers 204
+ * (what signing, parsing and the commit cost). The whole application runs, reconciler included (against the
+ * in-process mock API server), as it would in production. Three steps, each bounded in deliveries and time:
+ *
+ * <ol>
+ *   <li>warm-up: both endpoints interleaved, so the JIT compiles their shared code (filters, dispatcher, Tomcat) for
+ *       both before anything is measured; measuring one after the other otherwise measures deoptimisation;
+ *   <li>capacity: closed loop, every connection sends its next request as soon as the previous one is answered;
+ *       the rate is the most the server sustains, and latency there is queueing (connections / rate);
+ *   <li>at a fixed offered rate (open loop): requests are due at fixed intervals whatever the answers, and latency
+ *       is counted from when a request was due, so a stalled server cannot hide its stall by slowing the sender
+ *       (no coordinated omission). This is the latency GitHub sees at that load.
+ * </ol>
+ *
+ * Run from the repository root:
  *
  * <pre>
  * ./mvnw -B -q -pl autoscaler test-compile exec:java -Dexec.classpathScope=test \
- *     -Dexec.mainClass=dev.runnerscale.autoscaler.webhook.WebhookIntakeBenchmark [-Dexec.args="100000 64 60"]
+ *     -Dexec.mainClass=dev.runnerscale.autoscaler.webhook.WebhookIntakeBenchmark [-Dexec.args="100000 64 60 5000"]
  * </pre>
  *
- * Arguments: deliveries per measured phase (default 100000), concurrent keep-alive connections (64), time limit
- * per phase in seconds (60).
+ * Arguments: deliveries per measured phase (default 100000), closed-loop connections (64), time limit per phase in
+ * seconds (60), offered rate per second for the fixed-rate phase (5000; 0 skips it).
  */
 public final class WebhookIntakeBenchmark {
 
@@ -55,12 +69,13 @@ public final class WebhookIntakeBenchmark {
 
     private record Delivery(Template template, long jobId, String signature) {}
 
-    private record Phase(String name, int requests, double seconds, long[] latencies, int failures, long cpuNanos) {
+    private record Phase(
+            String name, int requests, double seconds, long[] latencies, int failures, long cpuNanos, String where) {
 
         void print() {
             Arrays.sort(latencies);
             System.out.printf(
-                    "%-22s %8d requests in %6.2f s = %8.0f /s   p50 %6.2f ms   p99 %6.2f ms   p99.9 %6.2f ms   max %6.2f ms   failures %d   JVM CPU %.0f us/request%n",
+                    "%-27s %8d requests in %6.2f s = %8.0f /s   p50 %6.2f ms   p99 %6.2f ms   p99.9 %6.2f ms   max %6.2f ms   failures %d   JVM CPU %.0f us/request%n",
                     name,
                     requests,
                     seconds,
@@ -71,6 +86,7 @@ public final class WebhookIntakeBenchmark {
                     latencies.length == 0 ? 0 : latencies[latencies.length - 1] / 1e6,
                     failures,
                     requests == 0 ? 0 : cpuNanos / 1e3 / requests);
+            System.out.printf("    CPU per request, us: %s%n", where);
         }
 
         double percentile(double p) {
@@ -85,6 +101,7 @@ public final class WebhookIntakeBenchmark {
         int deliveries = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
         int connections = args.length > 1 ? Integer.parseInt(args[1]) : 64;
         int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 60;
+        int rate = args.length > 3 ? Integer.parseInt(args[3]) : 5_000;
 
         // -Dbenchmark.synchronous-commit=off only to see what the commit's WAL flush costs; the figures that count
         // are the durable ones
@@ -115,27 +132,79 @@ public final class WebhookIntakeBenchmark {
         try (ConfigurableApplicationContext context = application.run(TestProperties.asArguments(properties))) {
             int port = Integer.parseInt(context.getEnvironment().getProperty("local.server.port"));
             List<Template> templates = templates();
-            int warmup = Math.min(20_000, deliveries / 2);
-            System.out.printf("preparing %d signed deliveries ...%n", deliveries + warmup);
+            int warmup = Integer.getInteger("benchmark.warmup", Math.max(40_000, deliveries / 2));
+            System.out.printf("preparing %d signed deliveries ...%n", warmup + 2 * deliveries);
             Delivery[] warm = plan(templates, FIRST_JOB, warmup);
-            Delivery[] measured = plan(templates, FIRST_JOB + warmup, deliveries);
+            Delivery[] closed = plan(templates, FIRST_JOB + warmup, deliveries);
+            Delivery[] open = plan(templates, FIRST_JOB + warmup + deliveries, deliveries);
+            long firstMeasured = FIRST_JOB + warmup;
             System.out.printf(
-                    "body sizes %d..%d bytes; %d connections; PostgreSQL synchronous_commit=%s, fsync=on; %d cores%n",
+                    "body sizes %d..%d bytes; PostgreSQL synchronous_commit=%s, fsync=on; %d cores%n",
                     templates.stream().mapToInt(t -> t.body().length).min().orElse(0),
                     templates.stream().mapToInt(t -> t.body().length).max().orElse(0),
-                    connections,
                     synchronousCommit,
                     Runtime.getRuntime().availableProcessors());
 
-            run("warm-up bare", port, "/benchmark/bare", warm, connections, seconds)
-                    .print();
-            run("warm-up webhook", port, "/webhooks/github", warm, connections, seconds)
-                    .print();
-            Phase bare = run("bare 204 endpoint", port, "/benchmark/bare", measured, connections, seconds);
-            Phase webhook = run("webhook (durable 202)", port, "/webhooks/github", measured, connections, seconds);
-            System.out.println("--- results ---");
-            bare.print();
-            webhook.print();
+            // In rounds, each followed by a pause until the JIT compiler threads are idle: on 2 busy cores they fall
+            // behind, and C2 compiles of the hot path would otherwise still be queued during the measured phases.
+            // The rounds cover both regimes measured below (large batches under a closed loop, small ones at a fixed
+            // rate), so neither meets code compiled only for the other.
+            int rounds = 4;
+            for (int round = 0; round < rounds; round++) {
+                Delivery[] part =
+                        Arrays.copyOfRange(warm, round * warm.length / rounds, (round + 1) * warm.length / rounds);
+                String name = "warm-up " + (round + 1) + "/" + rounds + ", both";
+                boolean atRate = rate > 0 && round % 2 == 1;
+                Phase phase = atRate
+                        ? Load.open(
+                                name + " @ " + rate + "/s",
+                                port,
+                                Target.BOTH,
+                                part,
+                                openConnections(connections, rate),
+                                rate,
+                                seconds)
+                        : Load.closed(name, port, Target.BOTH, part, connections, seconds);
+                phase.print();
+                System.out.printf("    JIT idle again after %.1f s%n", CpuTicks.awaitJitIdle(Duration.ofSeconds(30)));
+            }
+            JdbcTemplate database = context.getBean(JdbcTemplate.class);
+            Runnable settle = () -> settle(database);
+            settle.run();
+            Phase bareClosed = Load.closed("bare 204, capacity", port, Target.BARE, closed, connections, seconds);
+            settle.run();
+            Phase webhookClosed =
+                    Load.closed("webhook 202, capacity", port, Target.WEBHOOK, closed, connections, seconds);
+            Phase bareOpen = null;
+            Phase webhookOpen = null;
+            if (rate > 0) {
+                settle.run();
+                bareOpen = Load.open(
+                        "bare 204 @ " + rate + "/s",
+                        port,
+                        Target.BARE,
+                        open,
+                        openConnections(connections, rate),
+                        rate,
+                        seconds);
+                settle.run();
+                webhookOpen = Load.open(
+                        "webhook 202 @ " + rate + "/s",
+                        port,
+                        Target.WEBHOOK,
+                        open,
+                        openConnections(connections, rate),
+                        rate,
+                        seconds);
+            }
+            System.out.printf("--- results (closed loop: %d connections) ---%n", connections);
+            bareClosed.print();
+            webhookClosed.print();
+            if (rate > 0) {
+                System.out.printf("--- results (offered %d/s, latency from when each request was due) ---%n", rate);
+                bareOpen.print();
+                webhookOpen.print();
+            }
 
             io.micrometer.core.instrument.MeterRegistry registry =
                     context.getBean(io.micrometer.core.instrument.MeterRegistry.class);
@@ -149,13 +218,36 @@ public final class WebhookIntakeBenchmark {
                     registry.get("runnerscale_ledger_batch_size").summary().mean());
             JdbcTemplate jdbc = context.getBean(JdbcTemplate.class);
             long stored = jdbc.queryForObject(
-                    "SELECT count(*) FROM webhook_deliveries WHERE job_id >= ?", Long.class, FIRST_JOB + warmup);
+                    "SELECT count(*) FROM webhook_deliveries WHERE job_id >= ?", Long.class, firstMeasured);
+            int answered = webhookClosed.requests() + (webhookOpen == null ? 0 : webhookOpen.requests());
+            int failed = webhookClosed.failures() + (webhookOpen == null ? 0 : webhookOpen.failures());
             System.out.printf(
-                    "deliveries stored for the measured phase: %d (answered: %d, of which not 202: %d)%n",
-                    stored, webhook.requests(), webhook.failures());
+                    "deliveries stored for the measured phases: %d (answered: %d, of which not 202: %d)%n",
+                    stored, answered, failed);
         } finally {
             postgres.close();
         }
+        // the application's non-daemon threads (Kubernetes client) would keep exec:java waiting
+        System.exit(0);
+    }
+
+    /**
+     * Before a measured phase: the JIT idle, and a checkpoint, so the WAL segments written so far are recycled
+     * rather than a fresh 16 MB segment being created and zero-filled in the middle of the phase (a stall of up to a
+     * second on this disk, which a database in steady state does not have).
+     */
+    private static void settle(JdbcTemplate database) {
+        database.execute("CHECKPOINT");
+        try {
+            CpuTicks.awaitJitIdle(Duration.ofSeconds(10));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Enough connections that one is free when a request is due, even while answers are slow. */
+    private static int openConnections(int connections, int rate) {
+        return Math.max(connections, Math.min(512, rate / 20));
     }
 
     private static List<Template> templates() {
@@ -222,71 +314,225 @@ public final class WebhookIntakeBenchmark {
         }
     }
 
-    private static Phase run(String name, int port, String path, Delivery[] plan, int connections, int seconds)
-            throws InterruptedException {
-        AtomicInteger next = new AtomicInteger();
-        AtomicInteger failures = new AtomicInteger();
-        long deadline = System.nanoTime() + seconds * 1_000_000_000L;
-        long[][] latencies = new long[connections][];
-        int[] counts = new int[connections];
-        Thread[] workers = new Thread[connections];
-        com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean)
-                java.lang.management.ManagementFactory.getOperatingSystemMXBean();
-        long cpuStart = os.getProcessCpuTime();
-        long start = System.nanoTime();
-        for (int w = 0; w < connections; w++) {
-            int worker = w;
-            latencies[w] = new long[plan.length];
-            workers[w] = new Thread(() -> {
-                Map<Template, byte[]> buffers = new HashMap<>();
-                try (Socket socket = new Socket("127.0.0.1", port)) {
-                    socket.setTcpNoDelay(true);
-                    OutputStream out = socket.getOutputStream();
-                    InputStream in = new BufferedInputStream(socket.getInputStream(), 16 * 1024);
-                    int i;
-                    while ((i = next.getAndIncrement()) < plan.length && System.nanoTime() < deadline) {
-                        Delivery d = plan[i];
-                        byte[] body = buffers.computeIfAbsent(
-                                d.template(), t -> t.body().clone());
-                        patch(body, d.template(), d.jobId());
-                        String head = "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                                + "Content-Type: application/json\r\nUser-Agent: GitHub-Hookshot/benchmark\r\n"
-                                + "X-GitHub-Event: workflow_job\r\nX-GitHub-Delivery: b-" + d.jobId() + "-"
-                                + d.template().action() + "\r\nX-Hub-Signature-256: " + d.signature()
-                                + "\r\nContent-Length: " + body.length + "\r\n\r\n";
-                        long t0 = System.nanoTime();
-                        out.write(head.getBytes(StandardCharsets.US_ASCII));
-                        out.write(body);
-                        out.flush();
-                        int status = readResponse(in);
-                        latencies[worker][counts[worker]++] = System.nanoTime() - t0;
-                        if (status != 202 && status != 204) {
-                            failures.incrementAndGet();
-                        }
-                    }
-                } catch (IOException e) {
-                    failures.incrementAndGet();
-                    System.err.println(name + ": connection failed: " + e);
+    private enum Target {
+        BARE,
+        WEBHOOK,
+        /** Every other request of a connection to each: the warm-up. */
+        BOTH
+    }
+
+    /** One measured phase: worker threads, each with its own keep-alive connection, taking requests in plan order. */
+    private static final class Load {
+
+        private static Phase closed(String name, int port, Target target, Delivery[] plan, int connections, int seconds)
+                throws InterruptedException {
+            return run(name, port, target, plan, connections, 0, seconds);
+        }
+
+        private static Phase open(
+                String name, int port, Target target, Delivery[] plan, int connections, int rate, int seconds)
+                throws InterruptedException {
+            return run(name, port, target, plan, connections, rate, seconds);
+        }
+
+        /**
+         * With {@code rate} 0 a worker sends as soon as its previous answer came (closed loop, latency from sending).
+         * Otherwise request {@code i} is due at {@code start + i / rate}: the worker that takes it waits until then,
+         * and its latency runs from that moment, including any time it waited for a free connection.
+         */
+        private static Phase run(
+                String name, int port, Target target, Delivery[] plan, int connections, int rate, int seconds)
+                throws InterruptedException {
+            AtomicInteger next = new AtomicInteger();
+            AtomicInteger failures = new AtomicInteger();
+            long[][] latencies = new long[connections][];
+            int[] counts = new int[connections];
+            Thread[] workers = new Thread[connections];
+            com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean)
+                    java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+            double interval = rate > 0 ? 1e9 / rate : 0;
+            // every connection is open and its thread waiting before the clock starts: a request due while the
+            // generator was still connecting would otherwise be charged to the server
+            java.util.concurrent.CountDownLatch ready = new java.util.concurrent.CountDownLatch(connections);
+            java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+            long[] clock = new long[2]; // start, deadline: written before go opens, read after
+            for (int w = 0; w < connections; w++) {
+                int worker = w;
+                latencies[w] = new long[plan.length];
+                workers[w] = new Thread(
+                        () -> {
+                            Map<Template, byte[]> buffers = new HashMap<>();
+                            try (Socket socket = new Socket("127.0.0.1", port)) {
+                                socket.setTcpNoDelay(true);
+                                OutputStream out = socket.getOutputStream();
+                                InputStream in = new BufferedInputStream(socket.getInputStream(), 16 * 1024);
+                                ready.countDown();
+                                go.await();
+                                long start = clock[0];
+                                long deadline = clock[1];
+                                int i;
+                                int sent = 0;
+                                while ((i = next.getAndIncrement()) < plan.length && System.nanoTime() < deadline) {
+                                    long due = System.nanoTime();
+                                    if (rate > 0) {
+                                        due = start + (long) (i * interval);
+                                        long wait;
+                                        while ((wait = due - System.nanoTime()) > 0) {
+                                            LockSupport.parkNanos(wait);
+                                        }
+                                    }
+                                    Delivery d = plan[i];
+                                    boolean webhook =
+                                            target == Target.WEBHOOK || (target == Target.BOTH && sent % 2 == 1);
+                                    sent++;
+                                    byte[] body = buffers.computeIfAbsent(
+                                            d.template(), t -> t.body().clone());
+                                    patch(body, d.template(), d.jobId());
+                                    String head = "POST " + (webhook ? "/webhooks/github" : "/benchmark/bare")
+                                            + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                                            + "Content-Type: application/json\r\nUser-Agent: GitHub-Hookshot/benchmark\r\n"
+                                            + "X-GitHub-Event: workflow_job\r\nX-GitHub-Delivery: b-" + d.jobId() + "-"
+                                            + d.template().action() + "\r\nX-Hub-Signature-256: " + d.signature()
+                                            + "\r\nContent-Length: " + body.length + "\r\n\r\n";
+                                    out.write(head.getBytes(StandardCharsets.US_ASCII));
+                                    out.write(body);
+                                    out.flush();
+                                    int status = readResponse(in);
+                                    latencies[worker][counts[worker]++] = System.nanoTime() - due;
+                                    if (status != (webhook ? 202 : 204)) {
+                                        failures.incrementAndGet();
+                                    }
+                                }
+                            } catch (IOException e) {
+                                failures.incrementAndGet();
+                                ready.countDown();
+                                System.err.println(name + ": connection failed: " + e);
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
+                        },
+                        "load-" + w);
+                workers[w].start();
+            }
+            ready.await();
+            long cpuStart = os.getProcessCpuTime();
+            Map<String, Long> ticksBefore = CpuTicks.byGroup();
+            long start = System.nanoTime();
+            clock[0] = start;
+            clock[1] = start + seconds * 1_000_000_000L;
+            go.countDown();
+            for (Thread worker : workers) {
+                worker.join();
+            }
+            double elapsed = (System.nanoTime() - start) / 1e9;
+            int total = 0;
+            for (int c : counts) {
+                total += c;
+            }
+            long[] all = new long[total];
+            int at = 0;
+            for (int w = 0; w < connections; w++) {
+                System.arraycopy(latencies[w], 0, all, at, counts[w]);
+                at += counts[w];
+            }
+            // CPU of this JVM (server and load generator; PostgreSQL runs in its own processes)
+            long cpu = os.getProcessCpuTime() - cpuStart;
+            return new Phase(
+                    name,
+                    total,
+                    elapsed,
+                    all,
+                    failures.get(),
+                    cpu,
+                    CpuTicks.perRequest(ticksBefore, CpuTicks.byGroup(), total));
+        }
+    }
+
+    /**
+     * Where the CPU went, from Linux's per-thread and per-process counters (clock ticks, 1/100 s): this JVM's threads
+     * grouped by role, and PostgreSQL's processes. Empty where {@code /proc} is not there.
+     */
+    private static final class CpuTicks {
+
+        private static final long TICK_NANOS = 10_000_000L;
+
+        /** Waits until the JIT compiler threads used under 2 % of a core for a second; returns the seconds waited. */
+        static double awaitJitIdle(Duration atMost) throws InterruptedException {
+            long start = System.nanoTime();
+            long deadline = start + atMost.toNanos();
+            long last = byGroup().getOrDefault("JIT", 0L);
+            while (System.nanoTime() < deadline) {
+                Thread.sleep(1_000);
+                long now = byGroup().getOrDefault("JIT", 0L);
+                if (now - last <= 2) {
+                    break;
+                }
+                last = now;
+            }
+            return (System.nanoTime() - start) / 1e9;
+        }
+
+        static Map<String, Long> byGroup() {
+            Map<String, Long> groups = new java.util.TreeMap<>();
+            java.io.File[] tasks = new java.io.File("/proc/self/task").listFiles();
+            for (java.io.File task : tasks == null ? new java.io.File[0] : tasks) {
+                add(groups, task, true);
+            }
+            java.io.File[] processes =
+                    new java.io.File("/proc").listFiles((d, n) -> n.chars().allMatch(Character::isDigit));
+            for (java.io.File process : processes == null ? new java.io.File[0] : processes) {
+                add(groups, process, false);
+            }
+            return groups;
+        }
+
+        private static void add(Map<String, Long> groups, java.io.File proc, boolean ownThread) {
+            try {
+                String stat = java.nio.file.Files.readString(new java.io.File(proc, "stat").toPath());
+                String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+                String group = ownThread ? group(comm) : comm.equals("postgres") ? "PostgreSQL" : null;
+                if (group != null) {
+                    groups.merge(group, ticks, Long::sum);
+                }
+            } catch (IOException | RuntimeException e) {
+                // the thread or process ended meanwhile
+            }
+        }
+
+        private static String group(String comm) {
+            if (comm.startsWith("http-nio")) {
+                return "Tomcat";
+            } else if (comm.startsWith("ledger-writer")) {
+                return "ledger writers";
+            } else if (comm.startsWith("load-")) {
+                return "load generator";
+            } else if (comm.contains("Compiler")) {
+                return "JIT";
+            } else if (comm.startsWith("GC ") || comm.startsWith("G1 ")) {
+                return "GC";
+            } else if (comm.startsWith("runnerscale-rec")) {
+                return "reconciler";
+            } else if (comm.startsWith("vert.x")) {
+                return "mock Kubernetes API";
+            }
+            return "other";
+        }
+
+        static String perRequest(Map<String, Long> before, Map<String, Long> after, int requests) {
+            StringBuilder out = new StringBuilder();
+            after.forEach((group, ticks) -> {
+                long delta = ticks - before.getOrDefault(group, 0L);
+                if (delta > 0 && requests > 0) {
+                    out.append(out.isEmpty() ? "" : ", ")
+                            .append(group)
+                            .append(' ')
+                            .append(Math.round(delta * TICK_NANOS / 1e3 / requests));
                 }
             });
-            workers[w].start();
+            return out.toString();
         }
-        for (Thread worker : workers) {
-            worker.join();
-        }
-        double elapsed = (System.nanoTime() - start) / 1e9;
-        int total = 0;
-        for (int c : counts) {
-            total += c;
-        }
-        long[] all = new long[total];
-        int at = 0;
-        for (int w = 0; w < connections; w++) {
-            System.arraycopy(latencies[w], 0, all, at, counts[w]);
-            at += counts[w];
-        }
-        // CPU of this JVM (server and load generator; PostgreSQL runs in its own processes)
-        return new Phase(name, total, elapsed, all, failures.get(), os.getProcessCpuTime() - cpuStart);
     }
 
     /** Reads one HTTP/1.1 response (Content-Length or chunked) and returns its status. */

@@ -176,29 +176,12 @@ class JdbcJobLedgerTest extends AutoscalerTestBase {
 
         private static JobDelivery started(long job, String pool, boolean refused) {
             String id = "started-" + job;
-            return new JobDelivery(id, "in_progress", runningOn(job, id, "runner-of-" + job), pool, refused);
-        }
-
-        private static JobObservation runningOn(long job, String deliveryId, String runnerName) {
-            JobObservation o = Observations.of(job, IN_PROGRESS, deliveryId, Instant.now());
-            return new JobObservation(
-                    o.jobId(),
-                    o.runId(),
-                    o.runAttempt(),
-                    o.owner(),
-                    o.repository(),
-                    o.workflowName(),
-                    o.jobName(),
-                    o.labels(),
-                    o.status(),
-                    o.conclusion(),
-                    o.createdAt(),
-                    o.startedAt(),
-                    o.completedAt(),
-                    43L,
-                    runnerName,
-                    deliveryId,
-                    o.receivedAt());
+            return new JobDelivery(
+                    id,
+                    "in_progress",
+                    Observations.of(job, IN_PROGRESS, id, Instant.now(), "runner-of-" + job),
+                    pool,
+                    refused);
         }
 
         @Test

@@ -15,6 +15,11 @@ final class Observations {
 
     /** The delivery of {@code status} for job {@code id}, as GitHub fills it (bogus queued-time fields included). */
     static JobObservation of(long id, JobStatus status, String deliveryId, Instant receivedAt) {
+        return of(id, status, deliveryId, receivedAt, "runner-42");
+    }
+
+    /** The same, run by the runner named {@code runnerName} once in progress. */
+    static JobObservation of(long id, JobStatus status, String deliveryId, Instant receivedAt, String runnerName) {
         boolean running = status.rank() >= JobStatus.IN_PROGRESS.rank();
         boolean completed = status == JobStatus.COMPLETED;
         return new JobObservation(
@@ -32,7 +37,7 @@ final class Observations {
                 running ? STARTED : CREATED, // GitHub sends started_at = created_at while queued
                 completed ? COMPLETED : null,
                 running ? 42L : 7L, // one octokit example fills runner fields while queued: they must be ignored
-                running ? "runner-42" : "bogus",
+                running ? runnerName : "bogus",
                 deliveryId,
                 receivedAt);
     }

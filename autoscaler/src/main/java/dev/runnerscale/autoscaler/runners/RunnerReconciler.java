@@ -68,7 +68,6 @@ public class RunnerReconciler {
     private static final Logger log = LoggerFactory.getLogger(RunnerReconciler.class);
     private static final Duration UNAVAILABLE_HOLD = Duration.ofSeconds(2);
     private static final Duration ERROR_REQUEUE = Duration.ofSeconds(1);
-    private static final int LEDGER_SCAN_LIMIT = 10_000;
     static final String UNREGISTERED = "unregistered";
     private static final char[] ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
 
@@ -134,7 +133,8 @@ public class RunnerReconciler {
     public Optional<Instant> reconcile(Collection<String> poolNames, String passId) {
         Instant now = clock.instant();
         Map<String, PoolJobCounts> counts = ledger.countsByPool();
-        Set<String> ledgerBusy = ledgerBusyRunnerNames(now);
+        // runner names of in-progress jobs, from the ledger (GitHub's busy flag may lag the webhook, or lead it)
+        Set<String> ledgerBusy = ledger.busyRunnerNames();
         Instant requeue = null;
         for (String name : poolNames) {
             Pool pool = pools.get(name);
@@ -164,7 +164,7 @@ public class RunnerReconciler {
     public Observation observe(Pool pool) {
         Instant now = clock.instant();
         PoolJobCounts counts = ledger.countsByPool().getOrDefault(pool.name(), PoolJobCounts.empty(pool.name()));
-        return observe(pool, counts, ledgerBusyRunnerNames(now), now);
+        return observe(pool, counts, ledger.busyRunnerNames(), now);
     }
 
     /** A pool's pods, what each is doing, and what the policy would decide now. */
@@ -226,7 +226,7 @@ public class RunnerReconciler {
     /** Every runner pod of every pool, as the operator sees it now. */
     public List<RunnerView> runnersNow() {
         Instant now = clock.instant();
-        Set<String> busy = ledgerBusyRunnerNames(now);
+        Set<String> busy = ledger.busyRunnerNames();
         List<RunnerView> views = new ArrayList<>();
         for (Pool pool : pools.values()) {
             Set<String> poolBusy = new HashSet<>(busy);
@@ -625,11 +625,6 @@ public class RunnerReconciler {
                 pool.max(),
                 new PoolStatus.LastDecision(
                         d.desired(), d.direction().wire(), d.reason().wire(), d.at()));
-    }
-
-    /** Runner names of in-progress jobs, from the ledger (GitHub's busy flag may lag the webhook, or lead it). */
-    private Set<String> ledgerBusyRunnerNames(Instant now) {
-        return ledger.busyRunnerNames();
     }
 
     static ObservedRunner classify(Pod pod, Set<String> busyRunnerNames, Instant now) {

@@ -179,11 +179,20 @@ public class RunnerReconciler {
         List<Pod> pods = fleet.observedPods(pool);
         Set<String> busy = new HashSet<>(ledgerBusy);
         busy.addAll(githubBusy.getOrDefault(pool.name(), Set.of()));
+        // Runners GitHub reports busy while the ledger has not heard in_progress yet: GitHub assigned each a job the
+        // ledger still holds as queued, so that job is no longer demand for another runner (else a spare is made).
+        Set<String> aheadOfLedger = new HashSet<>(githubBusy.getOrDefault(pool.name(), Set.of()));
+        aheadOfLedger.removeAll(ledgerBusy);
+        long takenFromQueue = 0;
         Map<String, ObservedRunner> runners = new LinkedHashMap<>();
         Map<String, Instant> seen = sightings.computeIfAbsent(pool.name(), p -> new ConcurrentHashMap<>());
         Set<String> present = new HashSet<>();
         for (Pod pod : pods) {
             ObservedRunner observed = classify(pod, busy, now);
+            if (observed.state() == RunnerState.BUSY
+                    && aheadOfLedger.contains(annotation(pod, RUNNER_NAME_ANNOTATION))) {
+                takenFromQueue++;
+            }
             // A state lasts since the later of the server's timestamp and our first sighting of it: the server's
             // clock is not ours, and a pod must never be replaced or retired early because of clock skew (after a
             // restart the timers start again, which errs on the side of keeping the pod).
@@ -198,7 +207,7 @@ public class RunnerReconciler {
         seen.keySet().retainAll(present);
         PoolSnapshot snapshot = new PoolSnapshot(
                 limits(pool),
-                counts.queued(),
+                Math.max(0, counts.queued() - takenFromQueue),
                 counts.inProgress(),
                 List.copyOf(runners.values()),
                 backoff.getOrDefault(pool.name(), FailureBackoff.NONE).heldUntil());

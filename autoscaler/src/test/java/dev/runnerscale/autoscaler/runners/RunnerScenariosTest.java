@@ -61,6 +61,28 @@ class RunnerScenariosTest {
     class Lifecycle {
 
         @Test
+        void aRunnerGitHubReportsBusyBeforeTheLedgerHearsInProgressIsNotAnExtraRunnersWorthOfDemand() throws Exception {
+            world = new RunnerWorld(server, gitHub, 0, 3);
+            world.startReplica();
+            world.queue(1);
+            await().until(() -> world.pod("linux-x64-spot-0")
+                    .filter(p -> p.getStatus() != null
+                            && "Running".equals(p.getStatus().getPhase()))
+                    .map(p -> p.getMetadata().getAnnotations().containsKey(RunnerPodFactory.RUNNER_ID_ANNOTATION))
+                    .orElse(false));
+
+            // GitHub assigned the queued job to the runner; the in_progress webhook has not arrived yet
+            world.github.assign(
+                    RunnerWorld.runnerName(world.pod("linux-x64-spot-0").orElseThrow()));
+            for (int pass = 0; pass < 5; pass++) {
+                world.requestPass();
+                Thread.sleep(50);
+            }
+
+            assertThat(world.pods()).hasSize(1);
+        }
+
+        @Test
         void queuedJobGetsAPodWithItsJitSecretAndTheCompletedPodIsDeleted() {
             world = new RunnerWorld(server, gitHub, 0, 3);
             world.startReplica();

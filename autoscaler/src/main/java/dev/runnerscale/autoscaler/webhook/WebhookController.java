@@ -43,7 +43,10 @@ class WebhookController {
         this.maxBodySize = properties.maxBodySize().toBytes();
     }
 
-    @PostMapping("/webhooks/github")
+    /** The route GitHub posts to (also what {@link WebhookObservations} leaves to our own metric). */
+    static final String ROUTE = "/webhooks/github";
+
+    @PostMapping(ROUTE)
     ResponseEntity<Acknowledgement> receive(HttpServletRequest request) throws IOException {
         long start = System.nanoTime();
         String event = request.getHeader("X-GitHub-Event");

@@ -14,11 +14,9 @@ import org.springframework.http.server.observation.ServerRequestObservationConte
 @Configuration(proxyBeanMethods = false)
 class WebhookObservations {
 
-    static final String ROUTE = "/webhooks/github";
-
     @Bean
     ObservationPredicate webhookRouteTimedByItsOwnMetric() {
         return (name, context) -> !(context instanceof ServerRequestObservationContext request
-                && ROUTE.equals(request.getCarrier().getRequestURI()));
+                && WebhookController.ROUTE.equals(request.getCarrier().getRequestURI()));
     }
 }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.runnerscale.autoscaler.github.GitHubClients;
-import dev.runnerscale.autoscaler.jobs.JobObservation;
 import dev.runnerscale.autoscaler.jobs.JobStatus;
 import dev.runnerscale.autoscaler.testsupport.GitHubWireMock;
 import dev.runnerscale.autoscaler.testsupport.GitHubWireMock.DeliveryFixture;
@@ -42,24 +41,7 @@ class GitHubRepairSchedulerTest {
                 github.baseUrl(), 123, GitHubClients.pkcs8Pem(GitHubClients.rsaKeyPair()), 42, T0);
         InMemoryJobLedger ledger = new InMemoryJobLedger();
         Instant queued = T0.minus(Duration.ofMinutes(10));
-        ledger.record(new JobObservation(
-                1,
-                10,
-                1,
-                "octo-org",
-                "octo-repo",
-                "CI",
-                "build",
-                List.of("linux"),
-                JobStatus.QUEUED,
-                null,
-                queued,
-                null,
-                null,
-                null,
-                null,
-                "d-1",
-                queued));
+        ledger.record(RepairObservations.queued(1, 10, "octo-org", "octo-repo", List.of("linux"), "d-1", queued));
         github.stubInstallationToken(42, "ghs_x", T0.plus(Duration.ofHours(1)));
         github.stubJob("octo-org", "octo-repo", JobFixture.completed(1, queued, T0, List.of("linux")));
         github.stubDeliveries(

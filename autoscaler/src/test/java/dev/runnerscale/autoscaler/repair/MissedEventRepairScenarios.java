@@ -65,26 +65,7 @@ abstract class MissedEventRepairScenarios extends AutoscalerTestBase {
     }
 
     void queuedDelivery(long jobId, Instant at) {
-        deliver(
-                ledger,
-                new JobObservation(
-                        jobId,
-                        jobId * 10,
-                        1,
-                        OWNER,
-                        REPO,
-                        "CI",
-                        "build",
-                        LABELS,
-                        JobStatus.QUEUED,
-                        null,
-                        at,
-                        null,
-                        null,
-                        null,
-                        null,
-                        "delivery-" + jobId,
-                        at));
+        deliver(ledger, RepairObservations.queued(jobId, jobId * 10, OWNER, REPO, LABELS, "delivery-" + jobId, at));
     }
 
     LedgerJob job(long id) {

@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import dev.runnerscale.autoscaler.github.GitHubConfiguration;
 import dev.runnerscale.autoscaler.jobs.JobLedger;
-import dev.runnerscale.autoscaler.jobs.JobObservation;
 import dev.runnerscale.autoscaler.jobs.JobStatus;
 import dev.runnerscale.autoscaler.leader.Leadership;
 import dev.runnerscale.autoscaler.testsupport.GitHubWireMock;
@@ -37,24 +36,7 @@ class RepairConfigurationTest {
     void aLeaderWithATokenRepairsAMissedCompletedInTheBackground() {
         InMemoryJobLedger ledger = new InMemoryJobLedger();
         Instant queued = Instant.now().minus(Duration.ofMinutes(10));
-        ledger.record(new JobObservation(
-                77,
-                770,
-                1,
-                "octo-org",
-                "octo-repo",
-                "CI",
-                "build",
-                List.of("linux"),
-                JobStatus.QUEUED,
-                null,
-                queued,
-                null,
-                null,
-                null,
-                null,
-                "d-77",
-                queued));
+        ledger.record(RepairObservations.queued(77, 770, "octo-org", "octo-repo", List.of("linux"), "d-77", queued));
         github.stubJob("octo-org", "octo-repo", JobFixture.completed(77, queued, Instant.now(), List.of("linux")));
 
         runner.withBean(JobLedger.class, () -> ledger)

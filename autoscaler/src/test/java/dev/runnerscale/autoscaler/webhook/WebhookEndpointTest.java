@@ -263,14 +263,7 @@ class WebhookEndpointTest extends AutoscalerTestBase {
         @Test
         void malformedJsonIs400() {
             byte[] body = "{\"action\":\"queued\",\"workflow_job\":{".getBytes(StandardCharsets.UTF_8);
-            assertProblem(
-                    post(
-                            UUID.randomUUID().toString(),
-                            "workflow_job",
-                            "application/json",
-                            WebhookClient.sign(SECRET, body),
-                            body),
-                    400);
+            assertProblem(client().deliver("workflow_job", body), 400);
         }
 
         @Test
@@ -290,14 +283,7 @@ class WebhookEndpointTest extends AutoscalerTestBase {
                 tools.jackson.databind.node.ObjectNode root = Payloads.job(job).node();
                 breakage.accept(root);
                 byte[] body = root.toString().getBytes(StandardCharsets.UTF_8);
-                assertProblem(
-                        post(
-                                UUID.randomUUID().toString(),
-                                "workflow_job",
-                                "application/json",
-                                WebhookClient.sign(SECRET, body),
-                                body),
-                        400);
+                assertProblem(client().deliver("workflow_job", body), 400);
             }
             assertThat(ledger.find(job)).isEmpty();
         }
@@ -317,14 +303,7 @@ class WebhookEndpointTest extends AutoscalerTestBase {
         void aBodyOverTheLimitIs413BeforeAnythingElse() {
             long job = nextJobId();
             byte[] body = Payloads.job(job).paddedTo(70 * 1024).bytes(); // the test limit is 64 KB
-            assertProblem(
-                    post(
-                            UUID.randomUUID().toString(),
-                            "workflow_job",
-                            "application/json",
-                            WebhookClient.sign(SECRET, body),
-                            body),
-                    413);
+            assertProblem(client().deliver("workflow_job", body), 413);
             assertThat(ledger.find(job)).isEmpty();
         }
 

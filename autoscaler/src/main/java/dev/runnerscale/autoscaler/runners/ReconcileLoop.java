@@ -10,12 +10,12 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -50,7 +50,7 @@ public class ReconcileLoop implements SmartLifecycle {
     private final Set<String> dirty = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean scheduled = new AtomicBoolean();
     private final AtomicLong passes = new AtomicLong();
-    private final List<SharedIndexInformer<Pod>> informers = new ArrayList<>();
+    private final List<SharedIndexInformer<Pod>> informers = new CopyOnWriteArrayList<>();
     private volatile ScheduledExecutorService executor;
     private volatile boolean running;
 
@@ -93,6 +93,11 @@ public class ReconcileLoop implements SmartLifecycle {
     public void requestAll() {
         dirty.addAll(reconciler.poolNames());
         schedule();
+    }
+
+    /** Whether every pod informer has synced and is watching, so decisions read its cache (false without any). */
+    public boolean watchingPods() {
+        return !informers.isEmpty() && informers.stream().allMatch(i -> i.hasSynced() && i.isWatching());
     }
 
     /** Passes run so far (for tests and the benchmark to wait on). */
@@ -171,10 +176,27 @@ public class ReconcileLoop implements SmartLifecycle {
             SharedIndexInformer<Pod> informer = client.pods()
                     .inNamespace(namespace)
                     .withLabel(RunnerPodFactory.MANAGED_BY_LABEL, RunnerPodFactory.MANAGED_BY)
-                    .inform(new PodEvents());
+                    .runnableInformer(0);
+            informer.addEventHandler(new PodEvents());
+            // An API server that is unreachable or slow while we start (a control-plane upgrade, a network policy not
+            // yet applied, missing RBAC) must not stop the webhook intake from starting: the informer keeps retrying
+            // with the client's back-off, and until its cache has synced each pass LISTs pods itself.
+            informer.exceptionHandler((started, e) -> {
+                log.warn(
+                        "runner pod watch in namespace {} failed ({}), retrying: {}",
+                        namespace,
+                        started ? "after start" : "before its first sync",
+                        e.toString());
+                return true;
+            });
             informers.add(informer);
             // the same informer that triggers passes feeds them: no LIST per pass
             reconciler.cachePods(namespace, informer);
+            informer.start().whenComplete((synced, e) -> {
+                if (e == null) {
+                    log.info("runner pod cache of namespace {} synced", namespace);
+                }
+            });
         }
         long resync = resyncPeriod.toMillis();
         executor.scheduleAtFixedRate(this::requestAll, resync, resync, TimeUnit.MILLISECONDS);
@@ -184,9 +206,6 @@ public class ReconcileLoop implements SmartLifecycle {
     @Override
     public void stop() {
         running = false;
-        reconciler.dropPodCaches();
-        informers.forEach(SharedIndexInformer::close);
-        informers.clear();
         ScheduledExecutorService current = executor;
         executor = null;
         if (current != null) {
@@ -200,6 +219,11 @@ public class ReconcileLoop implements SmartLifecycle {
                 Thread.currentThread().interrupt();
             }
         }
+        // Only after the last pass: a pass in flight still reads the cache, and the pods it creates still send
+        // events, which are better received than cut off mid-stream.
+        reconciler.dropPodCaches();
+        informers.forEach(SharedIndexInformer::close);
+        informers.clear();
     }
 
     @Override

@@ -36,6 +36,10 @@ class BackpressureTest {
         properties.put("runnerscale.ledger.queue-capacity", "1");
         properties.put("runnerscale.ledger.writers", "1");
         properties.put("runnerscale.webhook.acknowledge-timeout", "20s");
+        // The ledger is under test, not the runners (their replicas and restarts are RunnerScenariosTest's). Each
+        // context here would otherwise lead on its own and create pods in the shared mock API server, and a context
+        // closed while its pod watch still has events in flight stalls that server's event loop for up to a minute.
+        properties.put("runnerscale.runners.enabled", "false");
         try (ConfigurableApplicationContext context =
                 SpringApplication.run(AutoscalerApplication.class, TestProperties.asArguments(properties))) {
             WebhookClient client = new WebhookClient(

@@ -38,6 +38,10 @@ class ReplicasAndRestartsTest {
         properties.put("spring.datasource.password", "postgres");
         properties.put("server.port", "0");
         properties.put("spring.main.banner-mode", "off");
+        // The ledger is under test, not the runners (their replicas and restarts are RunnerScenariosTest's). Each
+        // context here would otherwise lead on its own and create pods in the shared mock API server, and a context
+        // closed while its pod watch still has events in flight stalls that server's event loop for up to a minute.
+        properties.put("runnerscale.runners.enabled", "false");
         return SpringApplication.run(AutoscalerApplication.class, TestProperties.asArguments(properties));
     }
 

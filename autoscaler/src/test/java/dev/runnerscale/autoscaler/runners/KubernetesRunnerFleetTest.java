@@ -66,6 +66,12 @@ class KubernetesRunnerFleetTest {
                 // the orphan sweep still asks the API server
                 fleet.pods(spot);
                 assertThat(podLists.get()).isEqualTo(synced + 1);
+
+                // a cache whose watch has ended is not trusted: decisions ask the API server again
+                informer.stop();
+                await().atMost(Duration.ofSeconds(10)).until(() -> !informer.isWatching());
+                assertThat(fleet.observedPods(spot)).hasSize(3);
+                assertThat(podLists.get()).isEqualTo(synced + 2);
             } finally {
                 fleet.dropPodCaches();
                 informer.close();

@@ -444,6 +444,34 @@ class RunnerScenariosTest {
                     .equals(podRunnerNames(world).stream().sorted().toList()));
             assertRegisteredOncePerPod(world);
         }
+
+        @Test
+        void anApiServerFailingThePodWatchAtStartDelaysTheCacheNotTheStartNorTheRunners() {
+            world = new RunnerWorld(server, gitHub, 0, 5);
+            // RBAC not yet applied (a 403 is not retried by the HTTP client), then a watch refused once
+            String pods = "/api/v1/namespaces/" + world.pool.namespace() + "/pods?";
+            server.fail("GET", p -> p.startsWith(pods) && p.contains("resourceVersion=0"), 2, 403);
+            server.fail("GET", p -> p.startsWith(pods) && p.contains("watch=true"), 1, 403);
+
+            RunnerWorld.Replica replica = world.startReplica(); // returns: the watch retries in the background
+            assertThat(replica.loop.watchingPods()).isFalse();
+            world.queue(2);
+            // passes LIST pods themselves meanwhile
+            await().atMost(Duration.ofSeconds(30)).until(() -> world.pods().size() == 2);
+
+            // the client's back-off brings the watch up on its own
+            await().atMost(Duration.ofSeconds(20)).until(replica.loop::watchingPods);
+            world.client
+                    .pods()
+                    .inNamespace(world.pool.namespace())
+                    .withName("linux-x64-spot-0")
+                    .withGracePeriod(0)
+                    .delete();
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> world.pod("linux-x64-spot-0")
+                            .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+                            .isPresent());
+        }
     }
 
     /** From WireMock's journal: no name was ever asked for twice, and each pod's runner was registered once. */

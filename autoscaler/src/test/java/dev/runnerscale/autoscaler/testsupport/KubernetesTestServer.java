@@ -10,8 +10,13 @@ import io.fabric8.mockwebserver.ServerResponse;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Queue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 
 /**
  * fabric8's Kubernetes mock server in CRUD mode (a real HTTP API server that stores what it is sent, answers 409 to
@@ -52,13 +57,40 @@ public final class KubernetesTestServer implements AutoCloseable {
         KubernetesMixedDispatcher dispatcher = new KubernetesMixedDispatcher(responses) {
             @Override
             public MockResponse dispatch(RecordedRequest request) {
-                MockResponse response = super.dispatch(request);
+                MockResponse response = injectedFailure(request).orElseGet(() -> super.dispatch(request));
                 listener.answered(request.getMethod(), request.getPath(), response.code());
                 return response;
             }
         };
         server = new KubernetesMockServer(new Context(), new MockWebServer(), responses, dispatcher, false);
         server.init();
+    }
+
+    /**
+     * The next {@code times} requests whose method and path (query included) match answer {@code status} with a
+     * Kubernetes Status body, as an API server that is restarting would. For requests whose path an {@code expect()}
+     * cannot name in advance, such as a watch carrying the resource version of the LIST before it.
+     */
+    public void fail(String method, Predicate<String> path, int times, int status) {
+        failures.add(new Failure(method, path, new AtomicInteger(times), status));
+    }
+
+    private record Failure(String method, Predicate<String> path, AtomicInteger left, int status) {}
+
+    private final List<Failure> failures = new CopyOnWriteArrayList<>();
+
+    private Optional<MockResponse> injectedFailure(RecordedRequest request) {
+        for (Failure failure : failures) {
+            if (failure.method().equals(request.getMethod())
+                    && failure.path().test(request.getPath())
+                    && failure.left().getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                return Optional.of(new MockResponse()
+                        .setResponseCode(failure.status())
+                        .setBody("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"code\":"
+                                + failure.status() + ",\"message\":\"injected by the test\"}"));
+            }
+        }
+        return Optional.empty();
     }
 
     /** A new client of this server (each reconciler under test gets its own, as replicas would). */

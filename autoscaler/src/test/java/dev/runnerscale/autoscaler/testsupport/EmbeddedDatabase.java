@@ -4,6 +4,7 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.Map;
 
 /**
  * Real PostgreSQL for tests and the local default (zonky's embedded binaries, no Docker). Tests share one server per
@@ -40,10 +41,16 @@ public final class EmbeddedDatabase {
      *     WAL flush of a commit costs on this machine
      */
     public static EmbeddedPostgres start(Path dataDirectory, String synchronousCommit) {
+        return start(dataDirectory, synchronousCommit, Map.of());
+    }
+
+    /** As {@link #start(Path, String)}, with more server settings (a benchmark's diagnostics). */
+    public static EmbeddedPostgres start(Path dataDirectory, String synchronousCommit, Map<String, String> settings) {
         try {
             EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                     .setServerConfig("synchronous_commit", synchronousCommit)
                     .setServerConfig("fsync", "on");
+            settings.forEach(builder::setServerConfig);
             if (dataDirectory != null) {
                 builder.setDataDirectory(dataDirectory).setCleanDataDirectory(false);
             }

@@ -106,7 +106,7 @@ public final class WebhookIntakeBenchmark {
         // -Dbenchmark.synchronous-commit=off only to see what the commit's WAL flush costs; the figures that count
         // are the durable ones
         String synchronousCommit = System.getProperty("benchmark.synchronous-commit", "on");
-        EmbeddedPostgres postgres = EmbeddedDatabase.start(null, synchronousCommit);
+        EmbeddedPostgres postgres = EmbeddedDatabase.start(null, synchronousCommit, pgDiagnostics());
         Map<String, String> properties = new HashMap<>(TestProperties.common());
         properties.put("runnerscale.webhook.secrets", SECRET);
         properties.put("runnerscale.webhook.max-body-size", "1MB");
@@ -116,6 +116,8 @@ public final class WebhookIntakeBenchmark {
         properties.put("server.port", "0");
         properties.put("spring.main.banner-mode", "off");
         properties.put("logging.level.root", "WARN");
+        // production's refresh of the per-pool gauges, not the tests' faster one
+        properties.remove("runnerscale.ledger.gauge-refresh");
         // a load balancer in front keeps connections open; Tomcat's default closes one after 100 requests
         properties.put("server.tomcat.max-keep-alive-requests", "-1");
         SpringApplication application = new SpringApplication(AutoscalerApplication.class);
@@ -197,6 +199,7 @@ public final class WebhookIntakeBenchmark {
                         rate,
                         seconds);
             }
+            settle.run();
             System.out.printf("--- results (closed loop: %d connections) ---%n", connections);
             bareClosed.print();
             webhookClosed.print();
@@ -237,12 +240,47 @@ public final class WebhookIntakeBenchmark {
      * second on this disk, which a database in steady state does not have).
      */
     private static void settle(JdbcTemplate database) {
+        if (System.getProperty("benchmark.pg-log") != null) {
+            database.queryForList(
+                            "SELECT 'wal: records ' || wal_records || ' fpi ' || wal_fpi || ' bytes ' || wal_bytes || ' buffers_full ' || wal_buffers_full || ' writes ' || wal_write || ' syncs ' || wal_sync || ' write ms ' || round(wal_write_time) || ' sync ms ' || round(wal_sync_time) FROM pg_stat_wal",
+                            String.class)
+                    .forEach(System.out::println);
+            database.queryForList("SELECT 'pg_wal files: ' || count(*) FROM pg_ls_waldir()", String.class)
+                    .forEach(System.out::println);
+        }
         database.execute("CHECKPOINT");
         try {
             CpuTicks.awaitJitIdle(Duration.ofSeconds(10));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * Diagnostics ({@code -Dbenchmark.pg-log=DIR}): PostgreSQL logs checkpoints, autovacuum runs, lock waits and
+     * statements over 10 ms to files in DIR (zonky stops relaying the server's output once it has started).
+     */
+    private static Map<String, String> pgDiagnostics() {
+        Map<String, String> settings = new HashMap<>();
+        String dir = System.getProperty("benchmark.pg-log");
+        if (dir != null) {
+            settings.putAll(Map.of(
+                    "logging_collector", "on",
+                    "log_directory", dir,
+                    "log_checkpoints", "on",
+                    "log_autovacuum_min_duration", "0",
+                    "log_lock_waits", "on",
+                    "log_min_duration_statement", "10",
+                    "log_line_prefix", "%m_%p_",
+                    "track_wal_io_timing", "on"));
+        }
+        // -Dbenchmark.pg-settings=name=value,name=value: to try a server setting
+        for (String setting : System.getProperty("benchmark.pg-settings", "").split(",")) {
+            if (setting.contains("=")) {
+                settings.put(setting.substring(0, setting.indexOf('=')), setting.substring(setting.indexOf('=') + 1));
+            }
+        }
+        return settings;
     }
 
     /** Enough connections that one is free when a request is due, even while answers are slow. */
@@ -345,8 +383,10 @@ public final class WebhookIntakeBenchmark {
                 throws InterruptedException {
             AtomicInteger next = new AtomicInteger();
             AtomicInteger failures = new AtomicInteger();
-            long[][] latencies = new long[connections][];
-            int[] counts = new int[connections];
+            // one slot per planned request, written by whichever worker sent it: per-worker arrays sized for the whole
+            // plan came to 300 MB a phase, and the collector's concurrent cycles then disturbed the measurement
+            long[] latencies = new long[plan.length];
+            Arrays.fill(latencies, -1);
             Thread[] workers = new Thread[connections];
             com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean)
                     java.lang.management.ManagementFactory.getOperatingSystemMXBean();
@@ -357,8 +397,6 @@ public final class WebhookIntakeBenchmark {
             java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
             long[] clock = new long[2]; // start, deadline: written before go opens, read after
             for (int w = 0; w < connections; w++) {
-                int worker = w;
-                latencies[w] = new long[plan.length];
                 workers[w] = new Thread(
                         () -> {
                             Map<Template, byte[]> buffers = new HashMap<>();
@@ -398,7 +436,7 @@ public final class WebhookIntakeBenchmark {
                                     out.write(body);
                                     out.flush();
                                     int status = readResponse(in);
-                                    latencies[worker][counts[worker]++] = System.nanoTime() - due;
+                                    latencies[i] = System.nanoTime() - due;
                                     if (status != (webhook ? 202 : 204)) {
                                         failures.incrementAndGet();
                                     }
@@ -418,6 +456,7 @@ public final class WebhookIntakeBenchmark {
             long cpuStart = os.getProcessCpuTime();
             Map<String, Long> ticksBefore = CpuTicks.byGroup();
             long start = System.nanoTime();
+            long wallStart = System.currentTimeMillis();
             clock[0] = start;
             clock[1] = start + seconds * 1_000_000_000L;
             go.countDown();
@@ -425,15 +464,10 @@ public final class WebhookIntakeBenchmark {
                 worker.join();
             }
             double elapsed = (System.nanoTime() - start) / 1e9;
-            int total = 0;
-            for (int c : counts) {
-                total += c;
-            }
-            long[] all = new long[total];
-            int at = 0;
-            for (int w = 0; w < connections; w++) {
-                System.arraycopy(latencies[w], 0, all, at, counts[w]);
-                at += counts[w];
+            long[] all = Arrays.stream(latencies).filter(l -> l >= 0).toArray();
+            int total = all.length;
+            if (rate > 0 && Boolean.getBoolean("benchmark.timeline")) {
+                printSlowSpans(name, wallStart, interval, latencies);
             }
             // CPU of this JVM (server and load generator; PostgreSQL runs in its own processes)
             long cpu = os.getProcessCpuTime() - cpuStart;
@@ -446,6 +480,40 @@ public final class WebhookIntakeBenchmark {
                     cpu,
                     CpuTicks.perRequest(ticksBefore, CpuTicks.byGroup(), total));
         }
+    }
+
+    /**
+     * Diagnostics ({@code -Dbenchmark.timeline=true}): the 100 ms spans of a fixed-rate phase, by when requests were
+     * due, in which any request took over 25 ms, with wall-clock times to hold against PostgreSQL's and the GC's logs.
+     */
+    private static void printSlowSpans(String name, long wallStart, double interval, long[] latencies) {
+        java.util.TreeMap<Long, long[]> spans = new java.util.TreeMap<>(); // span -> {slow, max ns, all}
+        for (int i = 0; i < latencies.length; i++) {
+            if (latencies[i] < 0) {
+                continue;
+            }
+            long span = (long) (i * interval / 100_000_000L);
+            long[] v = spans.computeIfAbsent(span, x -> new long[3]);
+            v[2]++;
+            if (latencies[i] > 25_000_000L) {
+                v[0]++;
+                v[1] = Math.max(v[1], latencies[i]);
+            }
+        }
+        java.time.format.DateTimeFormatter time =
+                java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss.S").withZone(java.time.ZoneOffset.UTC);
+        System.out.printf("    slow spans of %s (requests over 25 ms by when they were due):%n", name);
+        spans.forEach((span, v) -> {
+            if (v[0] > 0) {
+                System.out.printf(
+                        "      %s (+%5.1f s): %4d of %4d slow, max %7.1f ms%n",
+                        time.format(java.time.Instant.ofEpochMilli(wallStart + span * 100)),
+                        span / 10.0,
+                        v[0],
+                        v[2],
+                        v[1] / 1e6);
+            }
+        });
     }
 
     /**

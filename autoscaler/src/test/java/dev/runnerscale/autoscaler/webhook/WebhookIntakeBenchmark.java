@@ -383,6 +383,7 @@ public final class WebhookIntakeBenchmark {
                 throws InterruptedException {
             AtomicInteger next = new AtomicInteger();
             AtomicInteger failures = new AtomicInteger();
+            java.util.concurrent.atomic.LongAdder loadCpuNanos = new java.util.concurrent.atomic.LongAdder();
             // one slot per planned request, written by whichever worker sent it: per-worker arrays sized for the whole
             // plan came to 300 MB a phase, and the collector's concurrent cycles then disturbed the measurement
             long[] latencies = new long[plan.length];
@@ -447,6 +448,10 @@ public final class WebhookIntakeBenchmark {
                                 System.err.println(name + ": connection failed: " + e);
                             } catch (InterruptedException e) {
                                 Thread.currentThread().interrupt();
+                            } finally {
+                                // its thread ends with the phase, before the CPU breakdown is read: report it here
+                                loadCpuNanos.add(java.lang.management.ManagementFactory.getThreadMXBean()
+                                        .getCurrentThreadCpuTime());
                             }
                         },
                         "load-" + w);
@@ -455,6 +460,7 @@ public final class WebhookIntakeBenchmark {
             ready.await();
             long cpuStart = os.getProcessCpuTime();
             Map<String, Long> ticksBefore = CpuTicks.byGroup();
+            ticksBefore.remove("load generator"); // the previous phase's workers, if any are still being reaped
             long start = System.nanoTime();
             long wallStart = System.currentTimeMillis();
             clock[0] = start;
@@ -478,8 +484,14 @@ public final class WebhookIntakeBenchmark {
                     all,
                     failures.get(),
                     cpu,
-                    CpuTicks.perRequest(ticksBefore, CpuTicks.byGroup(), total));
+                    CpuTicks.perRequest(ticksBefore, withLoadGenerator(CpuTicks.byGroup(), loadCpuNanos.sum()), total));
         }
+    }
+
+    /** The load generator's CPU as measured by its own threads, in clock ticks like the rest of the breakdown. */
+    private static Map<String, Long> withLoadGenerator(Map<String, Long> groups, long loadCpuNanos) {
+        groups.put("load generator", loadCpuNanos / CpuTicks.TICK_NANOS);
+        return groups;
     }
 
     /**
@@ -551,6 +563,22 @@ public final class WebhookIntakeBenchmark {
             for (java.io.File process : processes == null ? new java.io.File[0] : processes) {
                 add(groups, process, false);
             }
+            // machine-wide: time the hypervisor gave to other guests (a noisy neighbour shows here), and what every
+            // process outside this JVM and PostgreSQL used
+            try {
+                String[] cpu = java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/stat"))
+                        .get(0)
+                        .trim()
+                        .split("\\s+");
+                long busy = 0;
+                for (int i : new int[] {1, 2, 3, 6, 7}) { // user nice system irq softirq
+                    busy += Long.parseLong(cpu[i]);
+                }
+                groups.put("steal", Long.parseLong(cpu[8]));
+                groups.put("machine busy", busy);
+            } catch (IOException | RuntimeException e) {
+                // not Linux
+            }
             return groups;
         }
 
@@ -590,8 +618,18 @@ public final class WebhookIntakeBenchmark {
 
         static String perRequest(Map<String, Long> before, Map<String, Long> after, int requests) {
             StringBuilder out = new StringBuilder();
-            after.forEach((group, ticks) -> {
-                long delta = ticks - before.getOrDefault(group, 0L);
+            Map<String, Long> deltas = new java.util.TreeMap<>();
+            after.forEach((group, ticks) -> deltas.put(group, ticks - before.getOrDefault(group, 0L)));
+            long ours = deltas.entrySet().stream()
+                    .filter(e -> !e.getKey().equals("steal") && !e.getKey().equals("machine busy"))
+                    .mapToLong(Map.Entry::getValue)
+                    .sum();
+            Long machine = deltas.remove("machine busy");
+            if (machine != null) {
+                // the kernel's share outside any thread (loopback network softirqs) and any other process
+                deltas.put("kernel and other processes", Math.max(0, machine - ours));
+            }
+            deltas.forEach((group, delta) -> {
                 if (delta > 0 && requests > 0) {
                     out.append(out.isEmpty() ? "" : ", ")
                             .append(group)

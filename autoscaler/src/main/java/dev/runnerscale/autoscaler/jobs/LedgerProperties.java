@@ -21,6 +21,8 @@ import org.springframework.validation.annotation.Validated;
  * @param maxBatchSize deliveries committed in one transaction at most
  * @param writers threads committing batches; two let one batch's SQL overlap the other's WAL flush
  * @param gaugeRefresh how often the per-pool gauges are re-read after a change
+ * @param commitDelay while deliveries arrive closer together than this, how long a writer waits for more before it
+ *     commits (0: never); fewer, larger transactions, as PostgreSQL's {@code commit_delay} does for WAL flushes
  */
 @Validated
 @ConfigurationProperties("runnerscale.ledger")
@@ -32,7 +34,8 @@ public record LedgerProperties(
         @DefaultValue("8192") @Min(1) int queueCapacity,
         @DefaultValue("256") @Min(1) @Max(10000) int maxBatchSize,
         @DefaultValue("2") @Min(1) @Max(16) int writers,
-        @DefaultValue("1s") @NotNull Duration gaugeRefresh) {
+        @DefaultValue("1s") @NotNull Duration gaugeRefresh,
+        @DefaultValue("2ms") @NotNull Duration commitDelay) {
 
     @AssertTrue(message = "runnerscale.ledger.purge-cron must be a valid Spring cron expression")
     public boolean isPurgeCronValid() {
@@ -45,6 +48,11 @@ public record LedgerProperties(
                 && positive(unmatchedRetention)
                 && positive(deliveryRetention)
                 && positive(gaugeRefresh);
+    }
+
+    @AssertTrue(message = "runnerscale.ledger.commit-delay must be between 0 and 50ms")
+    public boolean isCommitDelayInRange() {
+        return commitDelay == null || (!commitDelay.isNegative() && commitDelay.compareTo(Duration.ofMillis(50)) <= 0);
     }
 
     private static boolean positive(Duration d) {

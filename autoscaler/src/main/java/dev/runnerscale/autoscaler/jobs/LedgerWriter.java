@@ -9,6 +9,8 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -19,19 +21,25 @@ import org.springframework.stereotype.Component;
  * has queued up meanwhile and commits it as one transaction. A request is answered only when the future of its
  * delivery completes, i.e. after its batch committed. A batch costs a few statements however large it is, so
  * throughput grows with the batch size. A second writer (the default) lets one batch's statements run while the other
- * waits for its WAL flush; the merge is order-independent, so which writer commits first does not matter.
+ * waits for its WAL flush; the merge is order-independent, so which writer commits first does not matter. With a
+ * commit delay, a steady stream is gathered for that long before a commit (one writer gathers at a time).
  */
 @Component
 public class LedgerWriter implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(LedgerWriter.class);
 
-    private record Pending(JobDelivery delivery, CompletableFuture<DeliveryOutcome> done) {}
+    /** {@code dense}: it came within the commit delay of the delivery before it. */
+    private record Pending(
+            JobDelivery delivery, CompletableFuture<DeliveryOutcome> done, long queuedAt, boolean dense) {}
 
     private final JdbcJobLedger ledger;
     private final BlockingQueue<Pending> queue;
     private final int maxBatchSize;
     private final int writers;
+    private final long commitDelayNanos;
+    private final ReentrantLock intake = new ReentrantLock();
+    private final AtomicLong lastQueuedAt = new AtomicLong(System.nanoTime() - Long.MAX_VALUE / 4);
     private final Timer batchTime;
     private final DistributionSummary batchSize;
     private volatile boolean running;
@@ -49,6 +57,7 @@ public class LedgerWriter implements SmartLifecycle {
         this.queue = new ArrayBlockingQueue<>(properties.queueCapacity());
         this.maxBatchSize = properties.maxBatchSize();
         this.writers = properties.writers();
+        this.commitDelayNanos = properties.commitDelay().toNanos();
     }
 
     /**
@@ -61,7 +70,9 @@ public class LedgerWriter implements SmartLifecycle {
         if (!running) {
             throw new LedgerUnavailableException("the ledger writer is not running (starting or shutting down)");
         }
-        Pending pending = new Pending(delivery, new CompletableFuture<>());
+        long now = System.nanoTime();
+        boolean dense = now - lastQueuedAt.getAndSet(now) < commitDelayNanos;
+        Pending pending = new Pending(delivery, new CompletableFuture<>(), now, dense);
         if (!queue.offer(pending)) {
             throw new LedgerOverloadedException("too many deliveries waiting for the ledger; retry later");
         }
@@ -112,12 +123,22 @@ public class LedgerWriter implements SmartLifecycle {
         List<Pending> batch = new ArrayList<>(maxBatchSize);
         while (running || !queue.isEmpty()) {
             try {
-                Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
-                if (first == null) {
-                    continue;
+                // One writer takes from the queue at a time: while it gathers, the others commit or wait their
+                // turn, instead of each gathering a share of the same stream into smaller transactions.
+                intake.lockInterruptibly();
+                try {
+                    Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
+                    if (first == null) {
+                        continue;
+                    }
+                    batch.add(first);
+                    queue.drainTo(batch, maxBatchSize - 1);
+                    if (first.dense() && running) {
+                        gather(batch, first.queuedAt() + commitDelayNanos);
+                    }
+                } finally {
+                    intake.unlock();
                 }
-                batch.add(first);
-                queue.drainTo(batch, maxBatchSize - 1);
                 write(batch);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -125,6 +146,26 @@ public class LedgerWriter implements SmartLifecycle {
             } finally {
                 batch.clear();
             }
+        }
+    }
+
+    /**
+     * Under a steady stream, waits until {@code deadline} for more deliveries to join the batch: at 5,000 a second
+     * batches were otherwise 2-4 deliveries, and PostgreSQL's fixed cost per transaction came to three times its
+     * cost per delivery. Sporadic deliveries are never held (they are not dense).
+     */
+    private void gather(List<Pending> batch, long deadline) throws InterruptedException {
+        while (batch.size() < maxBatchSize) {
+            long wait = deadline - System.nanoTime();
+            if (wait <= 0) {
+                return;
+            }
+            Pending next = queue.poll(wait, TimeUnit.NANOSECONDS);
+            if (next == null) {
+                return;
+            }
+            batch.add(next);
+            queue.drainTo(batch, maxBatchSize - batch.size());
         }
     }
 

@@ -103,6 +103,17 @@ class StartupConfigurationTest {
                             .extracting(StartupConfigurationTest::failureMessages, InstanceOfAssertFactories.STRING)
                             .contains("runnerscale.ledger.matched-retention"));
         }
+
+        @Test
+        void aCommitDelayAbove50msRefusesToStartNamingTheKey() {
+            // a delay that long would hold every acknowledgement of a busy stream past a useful latency
+            runner.withPropertyValues("runnerscale.webhook.secrets=s", "runnerscale.ledger.commit-delay=1s")
+                    .run(context -> assertThat(context)
+                            .hasFailed()
+                            .getFailure()
+                            .extracting(StartupConfigurationTest::failureMessages, InstanceOfAssertFactories.STRING)
+                            .contains("runnerscale.ledger.commit-delay"));
+        }
     }
 
     @Test

@@ -86,33 +86,27 @@ class StartupConfigurationTest {
 
         @Test
         void anInvalidPurgeScheduleRefusesToStartNamingTheKey() {
-            runner.withPropertyValues("runnerscale.webhook.secrets=s", "runnerscale.ledger.purge-cron=every night")
-                    .run(context -> assertThat(context)
-                            .hasFailed()
-                            .getFailure()
-                            .extracting(StartupConfigurationTest::failureMessages, InstanceOfAssertFactories.STRING)
-                            .contains("runnerscale.ledger.purge-cron"));
+            refusesToStartNaming("runnerscale.ledger.purge-cron", "every night");
         }
 
         @Test
         void aNonDurationRetentionRefusesToStartNamingTheKey() {
-            runner.withPropertyValues("runnerscale.webhook.secrets=s", "runnerscale.ledger.matched-retention=a year")
-                    .run(context -> assertThat(context)
-                            .hasFailed()
-                            .getFailure()
-                            .extracting(StartupConfigurationTest::failureMessages, InstanceOfAssertFactories.STRING)
-                            .contains("runnerscale.ledger.matched-retention"));
+            refusesToStartNaming("runnerscale.ledger.matched-retention", "a year");
         }
 
         @Test
         void aCommitDelayAbove50msRefusesToStartNamingTheKey() {
             // a delay that long would hold every acknowledgement of a busy stream past a useful latency
-            runner.withPropertyValues("runnerscale.webhook.secrets=s", "runnerscale.ledger.commit-delay=1s")
+            refusesToStartNaming("runnerscale.ledger.commit-delay", "1s");
+        }
+
+        private void refusesToStartNaming(String key, String value) {
+            runner.withPropertyValues("runnerscale.webhook.secrets=s", key + "=" + value)
                     .run(context -> assertThat(context)
                             .hasFailed()
                             .getFailure()
                             .extracting(StartupConfigurationTest::failureMessages, InstanceOfAssertFactories.STRING)
-                            .contains("runnerscale.ledger.commit-delay"));
+                            .contains(key));
         }
     }
 

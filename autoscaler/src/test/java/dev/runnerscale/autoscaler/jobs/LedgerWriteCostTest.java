@@ -51,13 +51,7 @@ class LedgerWriteCostTest {
     }
 
     private static JobDelivery queued(long job) {
-        String id = "cost-" + job;
-        return new JobDelivery(
-                id,
-                "queued",
-                Observations.of(job, JobStatus.QUEUED, id, Instant.parse("2026-11-22T03:00:00Z")),
-                POOL,
-                false);
+        return Observations.queuedDelivery("cost-" + job, job, POOL, Instant.parse("2026-11-22T03:00:00Z"));
     }
 
     /** This session's statistics, flushed first (they are otherwise published up to a second late). */

@@ -28,66 +28,61 @@ class LedgerWriterTest {
 
     @Test
     void aSporadicDeliveryIsCommittedAtOnce() throws Exception {
-        try (JdbcJobLedgers ledgers = JdbcJobLedgers.inNewSchema(new PoolsProperties(List.of()), event -> {})) {
-            LedgerWriter writer = writer(ledgers, DELAY);
-            writer.start();
-            try {
-                long started = System.nanoTime();
-                assertThat(writer.submit(queued()).get(10, TimeUnit.SECONDS)).isEqualTo(DeliveryOutcome.RECORDED);
-                assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(DELAY.dividedBy(2));
-                Thread.sleep(DELAY.toMillis() + 200); // quiet for longer than the delay: the next one is sporadic too
-                started = System.nanoTime();
-                assertThat(writer.submit(queued()).get(10, TimeUnit.SECONDS)).isEqualTo(DeliveryOutcome.RECORDED);
-                assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(DELAY.dividedBy(2));
-            } finally {
-                writer.stop();
-            }
-        }
+        withWriter(DELAY, (writer, ledgers) -> {
+            long started = System.nanoTime();
+            assertThat(writer.submit(queued()).get(10, TimeUnit.SECONDS)).isEqualTo(DeliveryOutcome.RECORDED);
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(DELAY.dividedBy(2));
+            Thread.sleep(DELAY.toMillis() + 200); // quiet for longer than the delay: the next one is sporadic too
+            started = System.nanoTime();
+            assertThat(writer.submit(queued()).get(10, TimeUnit.SECONDS)).isEqualTo(DeliveryOutcome.RECORDED);
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(DELAY.dividedBy(2));
+        });
     }
 
     @Test
     void aSteadyStreamIsGatheredIntoOneTransactionAndEveryDeliveryIsCommitted() throws Exception {
-        try (JdbcJobLedgers ledgers = JdbcJobLedgers.inNewSchema(new PoolsProperties(List.of()), event -> {})) {
-            LedgerWriter writer = writer(ledgers, DELAY);
-            writer.start();
-            try {
-                // 20 ms apart, far slower than a commit: without the delay each would be a transaction of its own
-                List<CompletableFuture<DeliveryOutcome>> answers = new ArrayList<>();
-                for (int i = 0; i < 20; i++) {
-                    answers.add(writer.submit(queued()));
-                    Thread.sleep(20);
-                }
-                for (CompletableFuture<DeliveryOutcome> answer : answers) {
-                    assertThat(answer.get(10, TimeUnit.SECONDS)).isEqualTo(DeliveryOutcome.RECORDED);
-                }
-                // the first came after a quiet spell and went alone; the second waited for the other 18
-                assertThat(registry.get("runnerscale_ledger_batch_size")
-                                .summary()
-                                .count())
-                        .isEqualTo(2);
-                assertThat(ledgers.jdbc.queryForObject("SELECT count(*) FROM webhook_deliveries", Long.class))
-                        .isEqualTo(20);
-            } finally {
-                writer.stop();
+        withWriter(DELAY, (writer, ledgers) -> {
+            // 20 ms apart, far slower than a commit: without the delay each would be a transaction of its own
+            List<CompletableFuture<DeliveryOutcome>> answers = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                answers.add(writer.submit(queued()));
+                Thread.sleep(20);
             }
-        }
+            for (CompletableFuture<DeliveryOutcome> answer : answers) {
+                assertThat(answer.get(10, TimeUnit.SECONDS)).isEqualTo(DeliveryOutcome.RECORDED);
+            }
+            // the first came after a quiet spell and went alone; the second waited for the other 18
+            assertThat(registry.get("runnerscale_ledger_batch_size").summary().count())
+                    .isEqualTo(2);
+            assertThat(ledgers.jdbc.queryForObject("SELECT count(*) FROM webhook_deliveries", Long.class))
+                    .isEqualTo(20);
+        });
     }
 
     @Test
     void withoutADelayTheSameStreamIsCommittedDeliveryByDelivery() throws Exception {
+        withWriter(Duration.ZERO, (writer, ledgers) -> {
+            for (int i = 0; i < 20; i++) {
+                assertThat(writer.submit(queued()).get(10, TimeUnit.SECONDS)).isEqualTo(DeliveryOutcome.RECORDED);
+                Thread.sleep(20);
+            }
+            assertThat(registry.get("runnerscale_ledger_batch_size").summary().count())
+                    .isEqualTo(20);
+        });
+    }
+
+    @FunctionalInterface
+    private interface WriterTest {
+        void run(LedgerWriter writer, JdbcJobLedgers ledgers) throws Exception;
+    }
+
+    /** A started writer with this commit delay over a ledger in a fresh schema; stopped afterwards. */
+    private void withWriter(Duration commitDelay, WriterTest test) throws Exception {
         try (JdbcJobLedgers ledgers = JdbcJobLedgers.inNewSchema(new PoolsProperties(List.of()), event -> {})) {
-            LedgerWriter writer = writer(ledgers, Duration.ZERO);
+            LedgerWriter writer = writer(ledgers, commitDelay);
             writer.start();
             try {
-                for (int i = 0; i < 20; i++) {
-                    assertThat(writer.submit(queued()).get(10, TimeUnit.SECONDS))
-                            .isEqualTo(DeliveryOutcome.RECORDED);
-                    Thread.sleep(20);
-                }
-                assertThat(registry.get("runnerscale_ledger_batch_size")
-                                .summary()
-                                .count())
-                        .isEqualTo(20);
+                test.run(writer, ledgers);
             } finally {
                 writer.stop();
             }
@@ -112,12 +107,6 @@ class LedgerWriterTest {
 
     private static JobDelivery queued() {
         long job = JOBS.incrementAndGet();
-        String id = "writer-" + job;
-        return new JobDelivery(
-                id,
-                "queued",
-                Observations.of(job, JobStatus.QUEUED, id, Instant.parse("2026-11-22T06:00:00Z")),
-                null,
-                false);
+        return Observations.queuedDelivery("writer-" + job, job, null, Instant.parse("2026-11-22T06:00:00Z"));
     }
 }

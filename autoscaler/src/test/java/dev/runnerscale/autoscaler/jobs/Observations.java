@@ -42,6 +42,11 @@ final class Observations {
                 receivedAt);
     }
 
+    /** A {@code queued} delivery of job {@code job} under its own delivery id, as the intake hands it on. */
+    static JobDelivery queuedDelivery(String deliveryId, long job, String pool, Instant receivedAt) {
+        return new JobDelivery(deliveryId, "queued", of(job, JobStatus.QUEUED, deliveryId, receivedAt), pool, false);
+    }
+
     /** Every permutation of {@code items}. */
     static <T> List<List<T>> permutations(List<T> items) {
         List<List<T>> out = new ArrayList<>();

@@ -57,10 +57,9 @@ public class KubernetesRunnerFleet {
 
     /**
      * A pool's pods for a scaling decision: from the informer's cache when it has synced and watches, so possibly a
-     * moment behind
-     * the API server. That is safe for decisions: a create into a slot the cache does not show as taken yet gets a
-     * 409, a delete of a pod already gone is a no-op, and every change the cache catches up with triggers another
-     * pass. The objects are the cache's own: read them, never modify them.
+     * moment behind the API server. That is safe for decisions: a create into a slot the cache does not show as taken
+     * yet gets a 409, a delete of a pod already gone is a no-op, and every change the cache catches up with triggers
+     * another pass. The objects are the cache's own: read them, never modify them.
      */
     public List<Pod> observedPods(Pool pool) {
         SharedIndexInformer<Pod> informer = podCaches.get(pool.namespace());

@@ -29,6 +29,10 @@ public final class KubernetesTestServer implements AutoCloseable {
 
     private final KubernetesMockServer server;
 
+    private record Failure(String method, Predicate<String> path, AtomicInteger left, int status) {}
+
+    private final List<Failure> failures = new CopyOnWriteArrayList<>();
+
     /** One API server per JVM for the Spring contexts of the tests (like the shared embedded PostgreSQL). */
     public static synchronized KubernetesTestServer shared() {
         if (shared == null) {
@@ -74,10 +78,6 @@ public final class KubernetesTestServer implements AutoCloseable {
     public void fail(String method, Predicate<String> path, int times, int status) {
         failures.add(new Failure(method, path, new AtomicInteger(times), status));
     }
-
-    private record Failure(String method, Predicate<String> path, AtomicInteger left, int status) {}
-
-    private final List<Failure> failures = new CopyOnWriteArrayList<>();
 
     private Optional<MockResponse> injectedFailure(RecordedRequest request) {
         for (Failure failure : failures) {

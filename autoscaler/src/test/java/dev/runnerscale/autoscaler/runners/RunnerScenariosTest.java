@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.runnerscale.autoscaler.jobs.JobStatus;
+import dev.runnerscale.autoscaler.testsupport.ForwardingLedger;
 import dev.runnerscale.autoscaler.testsupport.GitHubRunnerFake.Fault;
 import dev.runnerscale.autoscaler.testsupport.GitHubWireMock;
 import dev.runnerscale.autoscaler.testsupport.KubernetesTestServer;
@@ -17,6 +18,7 @@ import io.fabric8.kubernetes.api.model.StatusBuilder;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -80,6 +82,43 @@ class RunnerScenariosTest {
             }
 
             assertThat(world.pods()).hasSize(1);
+        }
+
+        @Test
+        void aJobStartingBetweenAPasssTwoLedgerReadsIsNotCountedTwice() throws Exception {
+            world = new RunnerWorld(server, gitHub, 0, 3);
+            AtomicReference<Runnable> betweenReads = new AtomicReference<>();
+            world.ledgerView = ledger -> new ForwardingLedger(ledger) {
+                @Override
+                protected void afterDemandRead() {
+                    Runnable move = betweenReads.getAndSet(null);
+                    if (move != null) {
+                        move.run();
+                    }
+                }
+            };
+            world.startReplica();
+            long job = world.queue(1).get(0);
+            await().until(() -> world.pod("linux-x64-spot-0")
+                    .filter(p -> p.getStatus() != null
+                            && "Running".equals(p.getStatus().getPhase()))
+                    .map(p -> p.getMetadata().getAnnotations().containsKey(RunnerPodFactory.RUNNER_ID_ANNOTATION))
+                    .orElse(false));
+            Pod pod = world.pod("linux-x64-spot-0").orElseThrow();
+            long runnerId =
+                    Long.parseLong(pod.getMetadata().getAnnotations().get(RunnerPodFactory.RUNNER_ID_ANNOTATION));
+
+            // the runner takes the job just after the next pass's first ledger read, before its second
+            betweenReads.set(() -> world.ledger.start(job, runnerId, RunnerWorld.runnerName(pod)));
+            world.requestPass();
+            await().until(() -> betweenReads.get() == null);
+            for (int pass = 0; pass < 3; pass++) {
+                world.requestPass();
+                Thread.sleep(50);
+            }
+
+            assertThat(world.pods()).hasSize(1);
+            assertThat(world.github.runnerNames()).hasSize(1);
         }
 
         @Test

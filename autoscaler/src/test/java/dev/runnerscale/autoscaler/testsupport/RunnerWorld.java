@@ -1,6 +1,7 @@
 package dev.runnerscale.autoscaler.testsupport;
 
 import dev.runnerscale.autoscaler.github.GitHubClients;
+import dev.runnerscale.autoscaler.jobs.JobLedger;
 import dev.runnerscale.autoscaler.jobs.JobLedgerChanged;
 import dev.runnerscale.autoscaler.leader.AlwaysLeader;
 import dev.runnerscale.autoscaler.pools.PoolsProperties;
@@ -26,6 +27,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.UnaryOperator;
 
 /**
  * One pool on real parts: its own namespace of a mock API server (CRUD) with a kubelet, the real {@code JdbcJobLedger}
@@ -48,6 +50,9 @@ public final class RunnerWorld implements AutoCloseable {
     public final Kubelet kubelet;
     public final RunnersProperties properties;
     private final List<Replica> replicas = new CopyOnWriteArrayList<>();
+    /** What replicas started from now on see of the ledger (a test may interpose on their reads). */
+    public volatile UnaryOperator<JobLedger> ledgerView = UnaryOperator.identity();
+
     private final AtomicLong jobIds = new AtomicLong();
 
     /**
@@ -144,7 +149,7 @@ public final class RunnerWorld implements AutoCloseable {
             this.reconciler = new RunnerReconciler(
                     new PoolsProperties(List.of(pool)),
                     properties,
-                    ledger.ledger(),
+                    ledgerView.apply(ledger.ledger()),
                     gitHub.runners(),
                     new KubernetesRunnerFleet(client),
                     events,

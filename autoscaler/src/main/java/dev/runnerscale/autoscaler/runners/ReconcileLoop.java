@@ -31,8 +31,8 @@ import org.springframework.context.event.EventListener;
  * Drives the reconciler: one thread, passes triggered by ledger changes (webhook deliveries), runner pod events
  * (informer) and a periodic resync. Leading edge and coalescing: a trigger runs a pass at once if none is running
  * and none started within the last {@code minPassInterval}, else when that interval is over; triggers that arrive
- * meanwhile mark their pools dirty and cause exactly one follow-up pass. Only the leader
- * reconciles; a follower drops triggers and catches up with a full pass when it becomes leader.
+ * meanwhile mark their pools dirty and cause exactly one follow-up pass. Only the leader reconciles; a follower
+ * drops triggers and catches up with a full pass when it becomes leader.
  *
  * <p>{@code client} may be null: then no pod informer is started (ledger triggers, requeues and resync only).
  */

@@ -132,13 +132,9 @@ public class RunnerReconciler {
     /** Reconciles the named pools; returns when a pass is next needed (sooner than the periodic resync), if ever. */
     public Optional<Instant> reconcile(Collection<String> poolNames, String passId) {
         Instant now = clock.instant();
-        // runner names of in-progress jobs, from the ledger (GitHub's busy flag may lag the webhook, or lead it);
-        // read before the counts: the two are separate reads, and a job that moved from queued to in_progress
-        // between them would otherwise count twice, as queued demand and as the busy runner serving it (a spare pod).
-        // Read in this order, a busy name's job was in progress before the counts were read, and a job never moves
-        // back to queued.
-        Set<String> ledgerBusy = ledger.busyRunnerNames();
-        Map<String, PoolJobCounts> counts = ledger.countsByPool();
+        Demand demand = readDemand();
+        Map<String, PoolJobCounts> counts = demand.counts();
+        Set<String> ledgerBusy = demand.busyRunnerNames();
         Instant requeue = null;
         for (String name : poolNames) {
             Pool pool = pools.get(name);
@@ -167,9 +163,23 @@ public class RunnerReconciler {
     /** The pool as it is now (read-only): used by the pass and by the operator view on any replica. */
     public Observation observe(Pool pool) {
         Instant now = clock.instant();
-        Set<String> ledgerBusy = ledger.busyRunnerNames(); // before the counts: a job must never count twice
-        PoolJobCounts counts = ledger.countsByPool().getOrDefault(pool.name(), PoolJobCounts.empty(pool.name()));
-        return observe(pool, counts, ledgerBusy, now);
+        Demand demand = readDemand();
+        PoolJobCounts counts = demand.counts().getOrDefault(pool.name(), PoolJobCounts.empty(pool.name()));
+        return observe(pool, counts, demand.busyRunnerNames(), now);
+    }
+
+    /** The ledger's demand: per-pool counts and the runner names of in-progress jobs. */
+    private record Demand(Map<String, PoolJobCounts> counts, Set<String> busyRunnerNames) {}
+
+    /**
+     * Busy runner names first (GitHub's busy flag may lag the webhook, or lead it, so the ledger's own count too),
+     * then the counts. They are two reads, and a job that moved from queued to in_progress between them would
+     * otherwise count twice, as queued demand and as the busy runner serving it (a spare pod). In this order a busy
+     * name's job was in progress before the counts were read, and a job never moves back to queued.
+     */
+    private Demand readDemand() {
+        Set<String> busyRunnerNames = ledger.busyRunnerNames();
+        return new Demand(ledger.countsByPool(), busyRunnerNames);
     }
 
     /** A pool's pods, what each is doing, and what the policy would decide now. */

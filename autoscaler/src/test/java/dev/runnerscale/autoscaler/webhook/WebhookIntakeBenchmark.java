@@ -199,7 +199,9 @@ public final class WebhookIntakeBenchmark {
                         rate,
                         seconds);
             }
-            settle.run();
+            if (System.getProperty("benchmark.pg-log") != null) {
+                settle.run(); // prints the WAL counters of the last phase
+            }
             System.out.printf("--- results (closed loop: %d connections) ---%n", connections);
             bareClosed.print();
             webhookClosed.print();

@@ -32,6 +32,14 @@ public interface GitHubRunnerApi {
      */
     boolean dryRun();
 
+    /** The rate budget last seen for the credential serving this scope (placeholder until per-credential budgets). */
+    default java.util.Optional<RateBudget> budget(GitHubScope scope) {
+        return java.util.Optional.empty();
+    }
+
+    /** A credential's rate limit as GitHub's {@code X-RateLimit-*} headers last reported it. */
+    record RateBudget(String credential, long limit, long remaining, java.time.Instant resetAt) {}
+
     /** A runner GitHub registered for us; {@code encodedJitConfig} is a secret and must never be logged. */
     record JitRunner(long runnerId, String name, String encodedJitConfig) {
         @Override

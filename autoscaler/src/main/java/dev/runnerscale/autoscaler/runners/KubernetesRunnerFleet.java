@@ -62,15 +62,60 @@ public class KubernetesRunnerFleet {
      * another pass. The objects are the cache's own: read them, never modify them.
      */
     public List<Pod> observedPods(Pool pool) {
-        SharedIndexInformer<Pod> informer = podCaches.get(pool.namespace());
+        return observedPods(pool.namespace(), pool.name());
+    }
+
+    /** A pool's pods in a namespace, as {@link #observedPods(Pool)}; also for a pool no longer configured. */
+    public List<Pod> observedPods(String namespace, String pool) {
+        SharedIndexInformer<Pod> informer = podCaches.get(namespace);
         // not while the watch is down (it retries with back-off): the cache would stay as it was, silently
         if (informer == null || !informer.hasSynced() || !informer.isWatching()) {
-            return pods(pool);
+            return client.pods()
+                    .inNamespace(namespace)
+                    .withLabel(MANAGED_BY_LABEL, MANAGED_BY)
+                    .withLabel(POOL_LABEL, pool)
+                    .list()
+                    .getItems();
         }
         return informer.getStore().list().stream()
                 .filter(p -> p.getMetadata().getLabels() != null
-                        && pool.name().equals(p.getMetadata().getLabels().get(POOL_LABEL)))
+                        && pool.equals(p.getMetadata().getLabels().get(POOL_LABEL)))
                 .toList();
+    }
+
+    /** The pool names of the runner pods in the namespace's cache (every pool, configured or not). */
+    public java.util.Set<String> poolsWithPods(String namespace) {
+        SharedIndexInformer<Pod> informer = podCaches.get(namespace);
+        List<Pod> pods = informer == null || !informer.hasSynced() || !informer.isWatching()
+                ? podsIn(namespace)
+                : informer.getStore().list();
+        java.util.Set<String> pools = new java.util.HashSet<>();
+        for (Pod pod : pods) {
+            Map<String, String> labels = pod.getMetadata().getLabels();
+            if (labels != null && labels.get(POOL_LABEL) != null) {
+                pools.add(labels.get(POOL_LABEL));
+            }
+        }
+        return pools;
+    }
+
+    /** Every runner pod in the namespace as the API server has it now (a LIST), whatever its pool. */
+    public List<Pod> podsIn(String namespace) {
+        return client.pods()
+                .inNamespace(namespace)
+                .withLabel(MANAGED_BY_LABEL, MANAGED_BY)
+                .list()
+                .getItems();
+    }
+
+    /** A pool's JIT Secrets in a namespace (a LIST); also for a pool no longer configured. */
+    public List<Secret> secretsOf(String namespace, String pool) {
+        return client.secrets()
+                .inNamespace(namespace)
+                .withLabel(MANAGED_BY_LABEL, MANAGED_BY)
+                .withLabel(POOL_LABEL, pool)
+                .list()
+                .getItems();
     }
 
     /**
@@ -87,12 +132,7 @@ public class KubernetesRunnerFleet {
     }
 
     public List<Secret> secrets(Pool pool) {
-        return client.secrets()
-                .inNamespace(pool.namespace())
-                .withLabel(MANAGED_BY_LABEL, MANAGED_BY)
-                .withLabel(POOL_LABEL, pool.name())
-                .list()
-                .getItems();
+        return secretsOf(pool.namespace(), pool.name());
     }
 
     /**

@@ -74,8 +74,17 @@ class RunnersConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    RunnerEvents runnerEvents(KubernetesClient client, RunnersProperties properties, ObjectProvider<Clock> clock) {
-        return new RunnerEvents(client, clock.getIfAvailable(Clock::systemUTC), properties.eventDedupeWindow());
+    RunnerEvents runnerEvents(
+            KubernetesClient client,
+            RunnersProperties properties,
+            KubernetesProperties kubernetes,
+            ObjectProvider<Clock> clock) {
+        return new RunnerEvents(
+                client,
+                clock.getIfAvailable(Clock::systemUTC),
+                properties.eventDedupeWindow(),
+                kubernetes.knowsOwnPod() ? kubernetes.podNamespace() : null,
+                kubernetes.knowsOwnPod() ? kubernetes.podName() : null);
     }
 
     @Bean

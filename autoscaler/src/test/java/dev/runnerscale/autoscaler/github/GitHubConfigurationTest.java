@@ -51,10 +51,10 @@ class GitHubConfigurationTest {
                 assertThat(context).doesNotHaveBean(GitHubJobApi.class);
                 assertThat(context).doesNotHaveBean(GitHubHookDeliveries.class);
                 assertThat(context).doesNotHaveBean(GitHubHttp.class);
-                assertThatThrownBy(() -> api.createJitRunner(new GitHubScope("o", "", 1), "r-1", List.of("x")))
+                assertThatThrownBy(() -> api.createJitRunner(GitHubScope.of("o", "", 1), "r-1", List.of("x")))
                         .isInstanceOf(UnsupportedOperationException.class)
                         .hasMessageContaining("dry run");
-                assertThat(api.listRunners(new GitHubScope("o", "", 1))).isEmpty();
+                assertThat(api.listRunners(GitHubScope.of("o", "", 1))).isEmpty();
             });
             assertThat(output.getOut().split("GitHub dry run", -1)).hasSize(2);
             assertThat(github.requestCount()).isZero();
@@ -89,7 +89,7 @@ class GitHubConfigurationTest {
             Files.writeString(keyFile, GitHubClients.pkcs1Pem(keys));
             github.stubInstallationToken(
                     42, "ghs_secret_installation_token", Instant.now().plus(Duration.ofHours(1)));
-            github.stubJitConfig(new GitHubScope("octo-org", "", 1), 9, "r-9", "c2VjcmV0LWppdC1jb25maWc=");
+            github.stubJitConfig(GitHubScope.of("octo-org", "", 1), 9, "r-9", "c2VjcmV0LWppdC1jb25maWc=");
             github.stub(get(urlPathEqualTo("/orgs/octo-org/actions/runners"))
                     .willReturn(GitHubWireMock.tooManyRequests(5)));
 
@@ -102,9 +102,9 @@ class GitHubConfigurationTest {
                         assertThat(context).hasNotFailed();
                         assertThat(context).hasSingleBean(GitHubHookDeliveries.class);
                         GitHubRunnerApi api = context.getBean(GitHubRunnerApi.class);
-                        var runner = api.createJitRunner(new GitHubScope("octo-org", "", 1), "r-9", List.of("x"));
+                        var runner = api.createJitRunner(GitHubScope.of("octo-org", "", 1), "r-9", List.of("x"));
                         LoggerFactory.getLogger(GitHubConfigurationTest.class).info("registered {}", runner);
-                        assertThatThrownBy(() -> api.listRunners(new GitHubScope("octo-org", "", 1)))
+                        assertThatThrownBy(() -> api.listRunners(GitHubScope.of("octo-org", "", 1)))
                                 .isInstanceOf(GitHubRateLimitedException.class);
                         LoggerFactory.getLogger(GitHubConfigurationTest.class)
                                 .info("properties {}", context.getBean(GitHubProperties.class));

@@ -33,7 +33,7 @@ class GitHubHttpResilienceTest {
     @RegisterExtension
     static final GitHubWireMock github = new GitHubWireMock();
 
-    static final GitHubScope ORG = new GitHubScope("octo-org", "", 1);
+    static final GitHubScope ORG = GitHubScope.of("octo-org", "", 1);
     static final String RUNNERS = "/orgs/octo-org/actions/runners";
 
     @Nested

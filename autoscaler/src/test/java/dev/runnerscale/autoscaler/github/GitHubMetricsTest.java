@@ -29,7 +29,7 @@ class GitHubMetricsTest {
                 metrics,
                 clients.clock);
         http.bindMetrics(prometheus);
-        GitHubScope org = new GitHubScope("octo-org", "", 1);
+        GitHubScope org = GitHubScope.of("octo-org", "", 1);
         github.stubRunnerPages(org, List.of(List.of()));
 
         new RestGitHubRunnerApi(http, clients.credentials.installation()).listRunners(org);

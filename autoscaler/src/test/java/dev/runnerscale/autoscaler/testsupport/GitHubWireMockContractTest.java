@@ -27,7 +27,7 @@ class GitHubWireMockContractTest {
 
     private static final HttpClient http =
             HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-    private static final GitHubScope ORG = new GitHubScope("octo-org", "", 1);
+    private static final GitHubScope ORG = GitHubScope.of("octo-org", "", 1);
 
     @Nested
     class CatchesRequests {

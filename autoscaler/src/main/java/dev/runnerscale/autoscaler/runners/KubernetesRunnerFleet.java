@@ -150,8 +150,31 @@ public class KubernetesRunnerFleet {
             if (e.getCode() == HttpURLConnection.HTTP_CONFLICT) {
                 return new CreatedPod(Outcome.ALREADY_EXISTS, Optional.empty());
             }
-            throw e;
+            throw refusal(e);
         }
+    }
+
+    /**
+     * The API server refused to create a pool's object for a reason that waiting will not fix: RBAC (403), a
+     * namespace that does not exist (404), an invalid spec or an admission webhook's veto (400, 422). The pool's
+     * setting or the cluster's must change; its pass is held, other pools go on.
+     */
+    public static final class RefusedException extends RuntimeException {
+        private final int code;
+
+        RefusedException(KubernetesClientException cause) {
+            super(cause.getMessage(), cause);
+            this.code = cause.getCode();
+        }
+
+        public int code() {
+            return code;
+        }
+    }
+
+    private static RuntimeException refusal(KubernetesClientException e) {
+        int code = e.getCode();
+        return code == 400 || code == 403 || code == 404 || code == 422 ? new RefusedException(e) : e;
     }
 
     public record CreatedPod(Outcome outcome, Optional<Pod> pod) {}
@@ -167,7 +190,7 @@ public class KubernetesRunnerFleet {
             return Outcome.CREATED;
         } catch (KubernetesClientException e) {
             if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
-                throw e;
+                throw refusal(e);
             }
         }
         secrets.withName(desired.getMetadata().getName()).delete();
@@ -186,10 +209,17 @@ public class KubernetesRunnerFleet {
         // A JSON merge patch of the annotations alone: no resourceVersion, so it never conflicts with the kubelet's
         // status updates, and it cannot resurrect a deleted pod (404).
         Map<String, Object> patch = Map.of("metadata", Map.of("annotations", annotations));
-        client.pods()
-                .inNamespace(pod.getMetadata().getNamespace())
-                .withName(pod.getMetadata().getName())
-                .patch(PatchContext.of(PatchType.JSON_MERGE), Serialization.asJson(patch));
+        try {
+            client.pods()
+                    .inNamespace(pod.getMetadata().getNamespace())
+                    .withName(pod.getMetadata().getName())
+                    .patch(PatchContext.of(PatchType.JSON_MERGE), Serialization.asJson(patch));
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == HttpURLConnection.HTTP_NOT_FOUND) {
+                return Outcome.NOOP; // deleted meanwhile (its runner ended): nothing left to annotate
+            }
+            throw e;
+        }
         return Outcome.PATCHED;
     }
 

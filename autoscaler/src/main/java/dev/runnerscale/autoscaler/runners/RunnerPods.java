@@ -121,9 +121,12 @@ final class RunnerPods {
         String phase = phase(pod);
         if (ended.isPresent()) {
             ContainerStateTerminated t = ended.get();
-            RunnerExit exit = new RunnerExit(t.getExitCode(), t.getReason());
-            RunnerState state =
-                    t.getExitCode() != null && t.getExitCode() == 0 ? RunnerState.SUCCEEDED : RunnerState.FAILED;
+            // the pod's own reason (Evicted) says more than the killed container's (Error)
+            String podReason = pod.getStatus().getReason();
+            RunnerExit exit = new RunnerExit(t.getExitCode(), podReason != null ? podReason : t.getReason());
+            RunnerState state = t.getExitCode() != null && t.getExitCode() == 0 && podReason == null
+                    ? RunnerState.SUCCEEDED
+                    : RunnerState.FAILED;
             return new ObservedRunner(name, slot, state, instant(t.getFinishedAt(), created), worked, exit, null);
         }
         if ("Succeeded".equals(phase) || "Failed".equals(phase)) {

@@ -181,8 +181,12 @@ public class RunnerReconciler {
                     Instant next =
                             metrics.reconcileTimer(pool.name()).record(() -> reconcilePool(pool, demand, synced));
                     requeue = earliest(requeue, next);
+                } catch (KubernetesRunnerFleet.RefusedException e) {
+                    requeue = earliest(requeue, refusedByKubernetes(pool, e));
                 } catch (KubernetesClientException e) {
-                    requeue = earliest(requeue, kubernetesFailed(pool, e));
+                    // The requeue is the retry for Kubernetes: no retry layer of our own.
+                    log.warn("Kubernetes API error (HTTP {}), pass requeued: {}", e.getCode(), e.getMessage());
+                    requeue = earliest(requeue, clock.instant().plus(ERROR_REQUEUE));
                 } finally {
                     MDC.remove("pool");
                     lastServed.put(pool.name(), clock.instant());
@@ -373,23 +377,18 @@ public class RunnerReconciler {
         }
     }
 
-    /** A Kubernetes API error in a pool's pass: refusals of the pool's requests hold it, the rest is requeued. */
-    private Instant kubernetesFailed(Pool pool, KubernetesClientException e) {
-        int code = e.getCode();
-        if (code == 403 || code == 404 || code == 422 || code == 400) {
-            String reason = switch (code) {
-                case 403 -> "kubernetes_forbidden";
-                case 404 -> "kubernetes_not_found";
-                default -> "kubernetes_invalid";
-            };
-            calls.refused(pool, reason, "the API server refused a request (HTTP " + code + "): " + e.getMessage());
-            return holds.active(pool.name(), clock.instant())
-                    .map(PoolHolds.Hold::until)
-                    .orElse(null);
-        }
-        // The requeue is the retry for Kubernetes: no retry layer of our own.
-        log.warn("Kubernetes API error (HTTP {}), pass requeued: {}", code, e.getMessage());
-        return clock.instant().plus(ERROR_REQUEUE);
+    /** The API server refused the pool's objects (RBAC, a missing namespace, an invalid spec): only it waits. */
+    private Instant refusedByKubernetes(Pool pool, KubernetesRunnerFleet.RefusedException e) {
+        String reason = switch (e.code()) {
+            case 403 -> "kubernetes_forbidden";
+            case 404 -> "kubernetes_not_found";
+            default -> "kubernetes_invalid";
+        };
+        calls.refused(
+                pool, reason, "the API server refused the pool's objects (HTTP " + e.code() + "): " + e.getMessage());
+        return holds.active(pool.name(), clock.instant())
+                .map(PoolHolds.Hold::until)
+                .orElse(null);
     }
 
     /** Creation waits for the failure back-off and for a pool the API server refuses. */

@@ -368,7 +368,7 @@ class RunnerScenariosTest {
                             .getUid()
                             .equals(failed.getMetadata().getUid()))
                     .orElse(false));
-            await().until(() -> events(world, "RunnerFailed").size() == 1);
+            await().until(() -> events(world, "RunnerRegistrationFailed").size() == 1);
             // the failed runner's registration is cleaned up; only the replacement is registered
             await().until(() -> world.github.runnerNames().equals(List.copyOf(podRunnerNames(world))));
         }

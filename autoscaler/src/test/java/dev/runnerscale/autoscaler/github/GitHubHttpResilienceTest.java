@@ -187,8 +187,8 @@ class GitHubHttpResilienceTest {
 
             // Relative to GitHub's Date header when present: equal to the reset within clock-second rounding.
             assertThat(limited.retryAt()).isCloseTo(reset, within(3, ChronoUnit.SECONDS));
-            assertThat(clients.gate.closedUntil()).contains(limited.retryAt());
-            assertThat(clients.metrics.rateLimitRemaining()).isZero();
+            assertThat(clients.gate.closedUntil("token")).contains(limited.retryAt());
+            assertThat(clients.metrics.rateLimitRemaining("token")).contains(0L);
         }
 
         @Test
@@ -197,11 +197,15 @@ class GitHubHttpResilienceTest {
             github.stub(get(urlPathEqualTo(RUNNERS)).willReturn(GitHubWireMock.missingPermission()));
 
             assertThatThrownBy(() -> clients.runners().listRunners(ORG))
-                    .isInstanceOfSatisfying(
-                            GitHubRejectedException.class,
-                            e -> assertThat(e.status()).isEqualTo(403))
+                    .isInstanceOfSatisfying(GitHubRejectedException.class, e -> {
+                        assertThat(e.status()).isEqualTo(403);
+                        assertThat(e.reason()).isEqualTo(GitHubRejectedException.Reason.FORBIDDEN);
+                        assertThat(e.gitHubMessage()).isEqualTo("Resource not accessible by integration");
+                    })
                     .hasMessageContaining("Resource not accessible by integration");
-            assertThat(clients.gate.closedUntil()).isEmpty();
+            assertThat(clients.gate.closedUntil("token")).isEmpty();
+            assertThat(clients.metrics.count(GitHubOperation.LIST_RUNNERS, GitHubOutcome.REJECTED))
+                    .isEqualTo(1);
 
             github.stubRunnerPages(ORG, List.of(List.of()));
             assertThat(clients.runners().listRunners(ORG)).isEmpty();
@@ -215,9 +219,10 @@ class GitHubHttpResilienceTest {
 
             clients.runners().listRunners(ORG);
 
-            assertThat(clients.metrics.rateLimitRemaining()).isEqualTo(4999);
+            assertThat(clients.metrics.rateLimitRemaining("token")).contains(4999L);
             assertThat(clients.registry
                             .get("runnerscale.github.rate.limit.remaining")
+                            .tag("scope", "token")
                             .gauge()
                             .value())
                     .isEqualTo(4999);

@@ -14,7 +14,6 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.kohsuke.github.GHRateLimit;
-import tools.jackson.databind.json.JsonMapper;
 
 /** github-api, where it has the call, runs over our guard: our auth, our metrics, and none of its retries or sleeps. */
 class GitHubRateLimitProbeTest {
@@ -23,11 +22,7 @@ class GitHubRateLimitProbeTest {
     static final GitHubWireMock github = new GitHubWireMock();
 
     GitHubClients clients = GitHubClients.withToken(github.baseUrl(), Map.of());
-    GitHubRateLimitProbe probe = new GitHubRateLimitProbe(
-            clients.properties,
-            clients.http,
-            clients.credentials.installation(),
-            JsonMapper.builder().build());
+    GitHubRateLimitProbe probe = clients.rateLimitProbe();
 
     @Test
     void readsTheCoreBudgetThroughOurClient() {
@@ -43,7 +38,7 @@ class GitHubRateLimitProbeTest {
                         .withHeader("Authorization", equalTo("token ghp_testtoken000000000000000000000000")));
         assertThat(clients.metrics.count(GitHubOperation.RATE_LIMIT, GitHubOutcome.SUCCESS))
                 .isEqualTo(1);
-        assertThat(clients.metrics.rateLimitRemaining()).isEqualTo(4321);
+        assertThat(clients.metrics.rateLimitRemaining("token")).contains(4321L);
     }
 
     @Test
@@ -64,6 +59,6 @@ class GitHubRateLimitProbeTest {
 
         assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(10_000);
         assertThat(github.requestCount("/rate_limit")).isEqualTo(1);
-        assertThat(clients.gate.closedUntil()).isPresent();
+        assertThat(clients.gate.closedUntil("token")).isPresent();
     }
 }

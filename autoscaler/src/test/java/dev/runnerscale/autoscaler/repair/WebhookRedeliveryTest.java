@@ -8,6 +8,8 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.runnerscale.autoscaler.github.GitHubClients;
+import dev.runnerscale.autoscaler.github.GitHubHookDeliveries;
+import dev.runnerscale.autoscaler.github.GitHubHookDeliveries.Hook;
 import dev.runnerscale.autoscaler.repair.WebhookRedelivery.RedeliveryScan;
 import dev.runnerscale.autoscaler.testsupport.GitHubWireMock;
 import dev.runnerscale.autoscaler.testsupport.GitHubWireMock.DeliveryFixture;
@@ -27,6 +29,7 @@ class WebhookRedeliveryTest {
 
     static final Instant T0 = Instant.parse("2026-11-22T00:00:00Z");
     static final long INSTALLATION = 42;
+    static final Hook APP = new GitHubHookDeliveries.AppHook();
 
     GitHubClients clients;
     WebhookRedelivery redelivery;
@@ -36,7 +39,7 @@ class WebhookRedeliveryTest {
         clients = GitHubClients.withApp(
                 github.baseUrl(), 123, GitHubClients.pkcs8Pem(GitHubClients.rsaKeyPair()), INSTALLATION, T0);
         redelivery = new WebhookRedelivery(
-                clients.deliveries(), clients.properties.redelivery(), clients.clock, clients.registry);
+                clients.deliveries(), List.of(APP), clients.properties.redelivery(), clients.clock, clients.registry);
     }
 
     static DeliveryFixture attempt(long id, String guid, Duration ago, int status) {
@@ -203,7 +206,11 @@ class WebhookRedeliveryTest {
                     null);
             github.stubRedeliver(1002);
             WebhookRedelivery restarted = new WebhookRedelivery(
-                    clients.deliveries(), clients.properties.redelivery(), clients.clock, clients.registry);
+                    clients.deliveries(),
+                    List.of(APP),
+                    clients.properties.redelivery(),
+                    clients.clock,
+                    clients.registry);
 
             RedeliveryScan scan = restarted.scanOnce();
 

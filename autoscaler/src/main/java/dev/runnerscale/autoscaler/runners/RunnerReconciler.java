@@ -7,6 +7,7 @@ import static dev.runnerscale.autoscaler.runners.RunnerPodFactory.RUNNER_NAME_AN
 import static dev.runnerscale.autoscaler.runners.RunnerPodFactory.SLOT_LABEL;
 
 import dev.runnerscale.autoscaler.github.GitHubRateLimitedException;
+import dev.runnerscale.autoscaler.github.GitHubRejectedException;
 import dev.runnerscale.autoscaler.github.GitHubRunnerApi;
 import dev.runnerscale.autoscaler.github.GitHubRunnerApi.JitRunner;
 import dev.runnerscale.autoscaler.github.GitHubRunnerApi.RegisteredRunner;
@@ -435,7 +436,8 @@ public class RunnerReconciler {
             return Optional.of(call.get());
         } catch (GitHubRateLimitedException e) {
             holdGitHub(e.retryAt(), "rate-limited", e);
-        } catch (GitHubUnavailableException e) {
+        } catch (GitHubUnavailableException | GitHubRejectedException e) {
+            // A rejection is no longer an outage (it concerns one pool); held as before until the per-pool hold.
             holdGitHub(clock.instant().plus(UNAVAILABLE_HOLD), "unavailable", e);
         }
         return Optional.empty();

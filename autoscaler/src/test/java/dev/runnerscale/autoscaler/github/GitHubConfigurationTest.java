@@ -57,6 +57,8 @@ class GitHubConfigurationTest {
                         .isInstanceOf(UnsupportedOperationException.class)
                         .hasMessageContaining("dry run");
                 assertThat(api.listRunners(new GitHubScope("o", "", 1))).isEmpty();
+                assertThat(api.heldUntil(new GitHubScope("o", "", 1))).isEmpty();
+                assertThat(api.budget(new GitHubScope("o", "", 1))).isEmpty();
             });
             assertThat(output.getOut().split("GitHub dry run", -1)).hasSize(2);
             assertThat(github.requestCount()).isZero();

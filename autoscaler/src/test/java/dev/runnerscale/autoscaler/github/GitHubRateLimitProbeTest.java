@@ -8,14 +8,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.runnerscale.autoscaler.testsupport.GitHubWireMock;
+import dev.runnerscale.autoscaler.testsupport.MutableClock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.kohsuke.github.GHRateLimit;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 /** github-api, where it has the call, runs over our guard: our auth, our metrics, and none of its retries or sleeps. */
+@ExtendWith(OutputCaptureExtension.class)
 class GitHubRateLimitProbeTest {
 
     @RegisterExtension
@@ -39,6 +44,21 @@ class GitHubRateLimitProbeTest {
         assertThat(clients.metrics.count(GitHubOperation.RATE_LIMIT, GitHubOutcome.SUCCESS))
                 .isEqualTo(1);
         assertThat(clients.metrics.rateLimitRemaining("token")).contains(4321L);
+    }
+
+    @Test
+    void anAppThatLooksItsInstallationsUpHasNothingToProbeAndSendsNothing(CapturedOutput output) {
+        GitHubClients app = GitHubClients.withAppLookingUpInstallations(
+                github.baseUrl(),
+                1,
+                GitHubClients.pkcs8Pem(GitHubClients.rsaKeyPair()),
+                Map.of(),
+                new MutableClock(Instant.now()));
+
+        app.rateLimitProbe().checkOnceReady();
+
+        assertThat(output.getOut()).contains("the first lookup checks the credentials");
+        assertThat(github.requestCount()).isZero();
     }
 
     @Test

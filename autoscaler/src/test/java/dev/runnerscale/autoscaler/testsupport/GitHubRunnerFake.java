@@ -298,6 +298,16 @@ public final class GitHubRunnerFake implements ResponseDefinitionTransformerV2 {
         s.faults.clear();
     }
 
+    /**
+     * A runner GitHub already holds in the scope (registered before the test, by another controller, or by hand);
+     * listed online or offline as given. Returns its id.
+     */
+    public synchronized long register(GitHubScope scope, String name, List<String> labels, boolean online) {
+        Runner runner = new Runner(ids.incrementAndGet(), name, List.copyOf(labels), false, online);
+        scope(scope).runners.put(runner.id(), runner);
+        return runner.id();
+    }
+
     /** GitHub assigns a job to the runner: it is busy (and online). Returns its id. */
     public synchronized long assign(String runnerName) {
         Located r = locate(runnerName).orElseThrow();

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -92,6 +93,26 @@ final class GitHubCredentials {
             return Optional.of(pinned(owner));
         }
         return directory.known(owner).map(this::installation);
+    }
+
+    /**
+     * Until when a call for {@code owner} will not be sent, without asking GitHub: the wait of the credential serving
+     * it, and the App's own wait when that call would first need the App (the installation is not known yet, or its
+     * token must be minted), or the open circuit; empty when a call may go now.
+     */
+    Optional<Instant> heldUntil(String owner) {
+        Optional<GitHubCredential> known = knownForOwner(owner);
+        Optional<Instant> own = known.flatMap(http::heldUntil);
+        boolean needsApp = known.isEmpty()
+                || (known.get().authorization() instanceof InstallationTokenProvider tokens && tokens.needsMint());
+        if (app == null || !needsApp) {
+            return own;
+        }
+        Optional<Instant> ofApp = http.heldUntil(app);
+        if (own.isPresent() && ofApp.isPresent()) {
+            return Optional.of(own.get().isAfter(ofApp.get()) ? own.get() : ofApp.get());
+        }
+        return own.isPresent() ? own : ofApp;
     }
 
     /** The App's JWT; empty with a personal access token. */

@@ -42,8 +42,8 @@ public interface GitHubRunnerApi {
     /**
      * Until when calls for {@code scope} will not be sent, without asking GitHub: the rate-limit wait of the
      * credential serving the scope, or the open circuit breaker, whichever ends later. Empty when a call may go now.
-     * Before the scope's App installation is known (no call yet), the App's own credential decides (the first call
-     * looks the installation up with it). A dry run answers empty.
+     * When the next call would first need the App's own credential (the scope's installation is not known yet, or its
+     * token must be minted), the App's wait counts too. A dry run answers empty.
      */
     Optional<Instant> heldUntil(GitHubScope scope);
 

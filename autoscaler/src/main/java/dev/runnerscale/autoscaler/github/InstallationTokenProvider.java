@@ -83,6 +83,11 @@ final class InstallationTokenProvider implements AuthorizationProvider, Revocabl
         }
     }
 
+    /** Whether the next call must mint a token first (with the App's credential). */
+    boolean needsMint() {
+        return !fresh(current);
+    }
+
     private boolean fresh(Token token) {
         return token != null && clock.instant().isBefore(token.refreshAt());
     }

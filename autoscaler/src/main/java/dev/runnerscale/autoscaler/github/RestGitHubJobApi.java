@@ -48,11 +48,7 @@ final class RestGitHubJobApi implements GitHubJobApi {
 
     @Override
     public Optional<Instant> heldUntil(String owner, String repository) {
-        Optional<GitHubCredential> credential = credentials.knownForOwner(owner);
-        if (credential.isPresent()) {
-            return http.heldUntil(credential.get());
-        }
-        return credentials.app().flatMap(http::heldUntil);
+        return credentials.heldUntil(owner);
     }
 
     @Override

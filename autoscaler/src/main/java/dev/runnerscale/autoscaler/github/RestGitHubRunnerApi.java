@@ -90,12 +90,7 @@ final class RestGitHubRunnerApi implements GitHubRunnerApi {
 
     @Override
     public Optional<Instant> heldUntil(GitHubScope scope) {
-        Optional<GitHubCredential> credential = credentials.knownForScope(scope);
-        if (credential.isPresent()) {
-            return http.heldUntil(credential.get());
-        }
-        // Not looked up yet: the first call needs the App's JWT (lookup, then a token mint).
-        return credentials.app().flatMap(http::heldUntil);
+        return credentials.heldUntil(scope.owner());
     }
 
     @Override

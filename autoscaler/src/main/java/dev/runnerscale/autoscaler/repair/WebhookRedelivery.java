@@ -105,10 +105,6 @@ public final class WebhookRedelivery {
         final List<String> interruptions = new ArrayList<>();
     }
 
-    public List<Hook> hooks() {
-        return hooks;
-    }
-
     public RedeliveryScan scanOnce() {
         Instant now = clock.instant();
         Duration lookBack = settings.lookBack().compareTo(GITHUB_REDELIVERY_LIMIT) > 0

@@ -279,6 +279,21 @@ class MultiOrganisationGitHubTest {
         }
 
         @Test
+        void aTokenDueForRenewalIsHeldByTheAppsOwnWait() {
+            api.listRunners(ACME);
+            fake.exhaust("app", clock.instant().plus(Duration.ofHours(2)));
+            catchRateLimited(() -> api.listRunners(GLOBEX)); // its lookup meets the App's wait
+            assertThat(api.heldUntil(ACME)).isEmpty();
+
+            clock.advance(Duration.ofMinutes(56)); // inside the token's renewal margin
+            assertThat(api.heldUntil(ACME)).isPresent();
+            GitHubRateLimitedException refused = catchRateLimited(() -> api.listRunners(ACME));
+
+            assertThat(refused.credential()).contains("app");
+            assertThat(fake.requests(ACME, Operation.LIST_RUNNERS)).isEqualTo(1);
+        }
+
+        @Test
         void anOpenCircuitHoldsEveryScopeUntilItMayProbe() {
             api.listRunners(ACME);
             clients.http.circuitBreaker().transitionToOpenState();

@@ -383,7 +383,7 @@ public final class GitHubRunnerFake implements ResponseDefinitionTransformerV2 {
     }
 
     /** Requests of the scope's {@code operation} that reached the fake, answered or refused. */
-    public int requests(GitHubScope scope, Operation operation) {
+    public synchronized int requests(GitHubScope scope, Operation operation) {
         return scope(scope)
                 .requests
                 .getOrDefault(operation, new AtomicInteger())
@@ -391,7 +391,7 @@ public final class GitHubRunnerFake implements ResponseDefinitionTransformerV2 {
     }
 
     /** Requests of {@code operation} that reached the fake, every scope (installation calls have none). */
-    public int requests(Operation operation) {
+    public synchronized int requests(Operation operation) {
         int inScopes = scopes.values().stream()
                 .mapToInt(s ->
                         s.requests.getOrDefault(operation, new AtomicInteger()).get())

@@ -2,6 +2,7 @@ package dev.runnerscale.autoscaler.runners;
 
 import dev.runnerscale.autoscaler.github.GitHubRateLimitedException;
 import dev.runnerscale.autoscaler.github.GitHubRejectedException;
+import dev.runnerscale.autoscaler.github.GitHubRunnerApi;
 import dev.runnerscale.autoscaler.github.GitHubUnavailableException;
 import dev.runnerscale.autoscaler.pools.PoolsProperties.GitHubScope;
 import dev.runnerscale.autoscaler.pools.PoolsProperties.Pool;
@@ -23,8 +24,9 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>a refusal (401, 403, 404, 422: a setting to fix) holds only the pools the call was for, with back-off, a
  *       Kubernetes Event, a log line and {@code runnerscale_pool_errors_total{pool,reason}};
- *   <li>a rate limit or an outage (5xx, timeout, open circuit) concerns the credential: every pool of the scope waits
- *       until the credential may be used again.
+ *   <li>a rate limit or an outage (5xx, timeout, open circuit) concerns the credential: every pool it serves waits
+ *       until it may be used again (the github package knows each credential's rate-limit wait and the circuit; an
+ *       outage adds a short pause here, so that one failing pass does not retry at once).
  * </ul>
  *
  * Nothing is retried here: the next pass is the only retry.
@@ -34,13 +36,15 @@ final class GitHubCalls {
     private static final Logger log = LoggerFactory.getLogger(GitHubCalls.class);
     private static final Duration UNAVAILABLE_HOLD = Duration.ofSeconds(2);
 
+    private final GitHubRunnerApi github;
     private final PoolHolds holds;
     private final RunnerEvents events;
     private final RunnerMetrics metrics;
     private final Clock clock;
     private final Map<String, Instant> credentialHolds = new ConcurrentHashMap<>();
 
-    GitHubCalls(PoolHolds holds, RunnerEvents events, RunnerMetrics metrics, Clock clock) {
+    GitHubCalls(GitHubRunnerApi github, PoolHolds holds, RunnerEvents events, RunnerMetrics metrics, Clock clock) {
+        this.github = github;
         this.holds = holds;
         this.events = events;
         this.metrics = metrics;
@@ -59,9 +63,15 @@ final class GitHubCalls {
             pools.forEach(p -> clearGitHubHold(p.name()));
             return Optional.of(result);
         } catch (GitHubRejectedException e) {
-            String reason = "github_" + reason(e.status());
+            if (e.reason() == GitHubRejectedException.Reason.CONFLICT) {
+                // A runner name registered twice (two replicas racing): not a setting to fix. The pod's registration
+                // is redone under a fresh name by a later pass.
+                log.info("GitHub answered a conflict to {}: {}", what, e.gitHubMessage());
+                return Optional.empty();
+            }
+            String reason = "github_" + e.reason().slug();
             for (Pool pool : pools) {
-                refused(pool, reason, "GitHub refused to " + what + " (HTTP " + e.status() + "): " + e.getMessage());
+                refused(pool, reason, "GitHub refused to " + what + " (HTTP " + e.status() + "): " + e.gitHubMessage());
             }
         } catch (GitHubRateLimitedException e) {
             holdCredential(scope, e.retryAt(), "rate-limited", e);
@@ -84,10 +94,19 @@ final class GitHubCalls {
         log.warn("pool {} held until {} ({}): {}", pool.name(), hold.until(), reason, detail);
     }
 
-    /** When the credential serving this scope may be used again, if not now. */
+    /**
+     * When the credential serving this scope may be used again, if not now: GitHub's own wait for it (a rate limit,
+     * the open circuit; the github package keeps those per credential) or the short pause after an outage.
+     */
     Optional<Instant> credentialHeldUntil(GitHubScope scope) {
-        Instant until = credentialHolds.get(credential(scope));
-        return until != null && clock.instant().isBefore(until) ? Optional.of(until) : Optional.empty();
+        Instant local = credentialHolds.get(credential(scope));
+        Optional<Instant> ours =
+                local != null && clock.instant().isBefore(local) ? Optional.of(local) : Optional.empty();
+        Optional<Instant> github = this.github.heldUntil(scope);
+        if (ours.isEmpty()) {
+            return github;
+        }
+        return github.filter(g -> g.isAfter(ours.get())).or(() -> ours);
     }
 
     /** When the pool may call GitHub again, if not now: its own hold or its credential's, whichever ends later. */
@@ -120,17 +139,5 @@ final class GitHubCalls {
 
     private static String credential(GitHubScope scope) {
         return scope.owner().toLowerCase(Locale.ROOT);
-    }
-
-    /** GitHub's status as a bounded reason. */
-    static String reason(int status) {
-        return switch (status) {
-            case 401 -> "bad_credentials";
-            case 403 -> "forbidden";
-            case 404 -> "not_found";
-            case 409 -> "conflict";
-            case 422 -> "unprocessable";
-            default -> "rejected";
-        };
     }
 }

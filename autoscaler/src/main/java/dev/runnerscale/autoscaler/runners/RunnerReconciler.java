@@ -95,7 +95,7 @@ public class RunnerReconciler {
         this.policy = new ScalingPolicy(clock);
         this.names = new RunnerNames(properties.namePrefix());
         this.holds = new PoolHolds(properties.poolHoldInitial(), properties.poolHoldMax());
-        this.calls = new GitHubCalls(holds, events, metrics, clock);
+        this.calls = new GitHubCalls(github, holds, events, metrics, clock);
         this.listings = new GitHubRunnerListings(github, calls, properties);
         this.observer = new FleetObserver(
                 ledger,

@@ -43,8 +43,10 @@ class RunnerMetricsTest {
                 .contains("gha_desired_runners{name=\"linux-x64\",namespace=\"runners-a\",pool=\"linux-x64\"} 3.0")
                 .contains("gha_busy_runners{name=\"linux-x64\",namespace=\"runners-a\",pool=\"linux-x64\"} 2.0")
                 .contains("gha_registered_runners{name=\"linux-x64\",namespace=\"runners-a\",pool=\"linux-x64\"} 3.0")
-                .contains("gha_max_runners{name=\"linux-x64-large\",namespace=\"runners-b\",pool=\"linux-x64-large\"} 5.0")
-                .contains("gha_min_runners{name=\"linux-x64-large\",namespace=\"runners-b\",pool=\"linux-x64-large\"} 1.0");
+                .contains(
+                        "gha_max_runners{name=\"linux-x64-large\",namespace=\"runners-b\",pool=\"linux-x64-large\"} 5.0")
+                .contains(
+                        "gha_min_runners{name=\"linux-x64-large\",namespace=\"runners-b\",pool=\"linux-x64-large\"} 1.0");
 
         // values follow the board without re-registration
         board.update(status("linux-x64", 7, 0, 7, 0, 10));

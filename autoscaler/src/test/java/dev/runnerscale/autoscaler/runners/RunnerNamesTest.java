@@ -47,6 +47,8 @@ class RunnerNamesTest {
 
     @Test
     void everyRegistrationGetsAFreshName() {
-        assertThat(names.next("linux-x64", 3)).isNotEqualTo(names.next("linux-x64", 3)).matches("rs-linux-x64-3-[a-z0-9]{5}");
+        assertThat(names.next("linux-x64", 3))
+                .isNotEqualTo(names.next("linux-x64", 3))
+                .matches("rs-linux-x64-3-[a-z0-9]{5}");
     }
 }

@@ -75,7 +75,10 @@ final class FleetSweep {
             }
         }
         for (RegisteredRunner runner : listing.runners()) {
-            if (names.parse(runner.name()).isEmpty() || runner.busy() || podRunnerNames.contains(runner.name())) {
+            if (names.parse(runner.name()).isEmpty()
+                    || runner.busy()
+                    || podRunnerNames.contains(runner.name())
+                    || retirement.removedThisPass(runner.name())) {
                 continue;
             }
             Optional<RunnerRemoval> removal = calls.forPools(

@@ -158,6 +158,7 @@ public class RunnerReconciler {
         Instant now = clock.instant();
         MDC.put("pass_id", passId);
         try {
+            retirement.newPass();
             Demand demand = observer.readDemand();
             List<Pool> pass = fairOrder(poolNames);
             Instant requeue = null;

@@ -37,6 +37,7 @@ final class RunnerRetirement {
     private final GitHubCalls calls;
     private final KubernetesRunnerFleet fleet;
     private final RunnerEvents events;
+    private final java.util.Set<String> removedThisPass = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     RunnerRetirement(GitHubRunnerApi github, GitHubCalls calls, KubernetesRunnerFleet fleet, RunnerEvents events) {
         this.github = github;
@@ -81,8 +82,25 @@ final class RunnerRetirement {
         }
         events.record(pod, RunnerEvents.NORMAL, eventReason, why);
         fleet.deleteRunner(pod);
+        String runnerName = RunnerPods.runnerName(pod);
+        if (runnerName != null) {
+            removedThisPass.add(runnerName);
+        }
         log.info("removed runner {} (GitHub runner {}): {}", RunnerPods.name(pod), runnerId.orElse(null), why);
         return Outcome.RETIRED;
+    }
+
+    /** A new pass: what earlier passes removed is no longer in any listing it takes. */
+    void newPass() {
+        removedThisPass.clear();
+    }
+
+    /**
+     * Whether this pass removed the runner already: the scope's listing was taken at the start of the pass, so the
+     * sweep must not take it for an orphan and ask GitHub to remove it again.
+     */
+    boolean removedThisPass(String runnerName) {
+        return removedThisPass.contains(runnerName);
     }
 
     /** A runner that took a job stays busy until it exits (ephemeral), and Karpenter must not consolidate its node. */

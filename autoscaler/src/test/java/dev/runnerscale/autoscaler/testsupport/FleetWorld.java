@@ -157,6 +157,25 @@ public final class FleetWorld implements AutoCloseable {
         return replica;
     }
 
+    /**
+     * A replica whose passes the test runs itself, one at a time on the test's thread ({@link Replica#pass()}), with
+     * the pod informers its loop would start: for simulated hours on the world's clock.
+     */
+    public Replica drivenReplica() {
+        Replica replica = new Replica(this.pools);
+        replicas.add(replica);
+        for (String namespace : replica.reconciler.namespaces()) {
+            var informer = replica.client
+                    .pods()
+                    .inNamespace(namespace)
+                    .withLabel(RunnerPodFactory.MANAGED_BY_LABEL, RunnerPodFactory.MANAGED_BY)
+                    .inform();
+            replica.informers.add(informer);
+            replica.reconciler.cachePods(namespace, informer);
+        }
+        return replica;
+    }
+
     public final class Replica implements AutoCloseable {
         public final KubernetesClient client;
         public final GitHubClients gitHub;
@@ -165,6 +184,9 @@ public final class FleetWorld implements AutoCloseable {
         public final PoolStatusBoard board = new PoolStatusBoard();
         public final SimpleMeterRegistry registry = new SimpleMeterRegistry();
         private final RunnerEvents events;
+        private final List<io.fabric8.kubernetes.client.informers.SharedIndexInformer<Pod>> informers =
+                new CopyOnWriteArrayList<>();
+        private final AtomicLong passes = new AtomicLong();
 
         Replica(List<Pool> configured) {
             this.client = server.client();
@@ -195,9 +217,15 @@ public final class FleetWorld implements AutoCloseable {
             return search.counter() == null ? 0 : search.counter().count();
         }
 
+        /** One pass over every pool, on the caller's thread; returns when the next pass is due. */
+        public Optional<Instant> pass() {
+            return reconciler.reconcile(reconciler.poolNamesWithPods(), "d" + passes.incrementAndGet());
+        }
+
         @Override
         public void close() {
             loop.stop();
+            informers.forEach(i -> i.close());
             events.close();
             replicas.remove(this);
             client.close();

@@ -111,7 +111,7 @@ final class FleetSweep {
                 ObservedRunner runner = RunnerPods.observe(pod, busyRunnerNames.contains(runnerName), false, now);
                 switch (runner.state()) {
                     case TERMINATING -> left = true;
-                    case SUCCEEDED, FAILED -> fleet.deleteRunner(pod);
+                    case SUCCEEDED, FAILED -> retirement.delete(null, pod, runner);
                     case BUSY -> {
                         left = true;
                         log.debug(
@@ -123,12 +123,13 @@ final class FleetSweep {
                         if (RunnerPods.runnerId(pod).isEmpty() || scopeOf(pod) == null) {
                             // nothing registered, or registered where we cannot tell: the scope sweep removes an
                             // orphan runner it lists
-                            fleet.deleteRunner(pod);
+                            retirement.delete(null, pod, runner);
                         } else {
                             RunnerRetirement.Outcome outcome = retirement.retire(
                                     null,
                                     scopeOf(pod),
                                     pod,
+                                    runner,
                                     null,
                                     "pool " + poolName + " is no longer configured",
                                     "PoolRemoved");

@@ -38,6 +38,9 @@ public final class RunnerPodFactory {
     public static final String RUNNER_NAME_ANNOTATION = "runnerscale.dev/runner-name";
     public static final String RUNNER_ID_ANNOTATION = "runnerscale.dev/runner-id";
     public static final String REGISTRATION_ANNOTATION = "runnerscale.dev/registration";
+    /** When GitHub registered the runner (JIT config issued): a stage of a job's wait. */
+    public static final String REGISTERED_AT_ANNOTATION = "runnerscale.dev/registered-at";
+
     public static final String REGISTRATION_SKIPPED = "skipped-dry-run";
     public static final String DO_NOT_DISRUPT_ANNOTATION = "karpenter.sh/do-not-disrupt";
     /** Sticky: set once the runner was seen busy. An ephemeral runner that took a job never goes back to idle. */

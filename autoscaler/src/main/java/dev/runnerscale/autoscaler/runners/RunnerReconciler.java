@@ -71,6 +71,7 @@ public class RunnerReconciler {
     private final RunnerRetirement retirement;
     private final FleetSweep sweep;
     private final RunnerOperatorView view;
+    private final RunnerListeners listeners;
     private final Map<String, FailureBackoff> backoff = new ConcurrentHashMap<>();
     private final Map<String, Instant> lastServed = new ConcurrentHashMap<>();
 
@@ -84,7 +85,22 @@ public class RunnerReconciler {
             PoolStatusBoard board,
             RunnerMetrics metrics,
             Clock clock) {
+        this(poolsProperties, properties, ledger, github, fleet, events, board, metrics, clock, List.of());
+    }
+
+    public RunnerReconciler(
+            PoolsProperties poolsProperties,
+            RunnersProperties properties,
+            JobLedger ledger,
+            GitHubRunnerApi github,
+            KubernetesRunnerFleet fleet,
+            RunnerEvents events,
+            PoolStatusBoard board,
+            RunnerMetrics metrics,
+            Clock clock,
+            List<RunnerLifecycleListener> listeners) {
         poolsProperties.pools().forEach(p -> pools.put(p.name(), p));
+        this.listeners = new RunnerListeners(listeners);
         this.properties = properties;
         this.github = github;
         this.fleet = fleet;
@@ -105,8 +121,9 @@ public class RunnerReconciler {
                 properties.onlineGrace(),
                 this::creationHeldUntil,
                 pool -> github.dryRun() ? null : calls.heldUntil(pool).orElse(null));
-        this.registrar = new RunnerRegistrar(github, calls, fleet, names, properties.registrationGrace());
-        this.retirement = new RunnerRetirement(github, calls, fleet, events);
+        this.registrar =
+                new RunnerRegistrar(github, calls, fleet, names, properties.registrationGrace(), this.listeners, clock);
+        this.retirement = new RunnerRetirement(github, calls, fleet, events, this.listeners, clock);
         this.sweep = new FleetSweep(github, calls, fleet, retirement, names);
         this.view = new RunnerOperatorView(pools.values(), observer, policy, board, holds, clock);
     }
@@ -216,6 +233,8 @@ public class RunnerReconciler {
         ScalingDecision decision = policy.decide(observed.snapshot());
         Instant requeue = act(pool, observed, decision, synced, now);
         board.update(view.status(observed, decision));
+        listeners.passed(new RunnerLifecycleListener.PoolPass(
+                pool, observed.counts(), observed.pods(), observed.runners(), decision, now));
         return requeue;
     }
 
@@ -232,13 +251,14 @@ public class RunnerReconciler {
                         pool,
                         pool.github(),
                         pod,
+                        runner,
                         observed.listed().get(RunnerPods.runnerName(pod)),
                         "offline on GitHub for longer than " + properties.onlineGrace() + "; replaced",
                         "RunnerOffline");
                 metrics.registrationFailure(pool.name(), "offline");
             } else {
                 reportEnded(pool, pod, runner, decision);
-                fleet.deleteRunner(pod);
+                retirement.delete(pool, pod, runner);
             }
             registrar.forget(pool, podName);
         }
@@ -271,6 +291,7 @@ public class RunnerReconciler {
             if (result.outcome() == KubernetesRunnerFleet.Outcome.CREATED) {
                 Pod pod = result.pod().orElseThrow();
                 created.add(pod);
+                listeners.created(pool, pod, now);
                 if (dryRun) {
                     log.info(
                             "GitHub dry-run (no credentials): runner pod {} created, registration SKIPPED",
@@ -334,6 +355,7 @@ public class RunnerReconciler {
                     pool,
                     pool.github(),
                     pod,
+                    observed.runners().get(podName),
                     observed.listed().get(RunnerPods.runnerName(pod)),
                     "idle past " + pool.idleTimeout() + "; removed",
                     "ScaleDown");

@@ -38,6 +38,8 @@ final class RunnerRegistrar {
     private final KubernetesRunnerFleet fleet;
     private final RunnerNames names;
     private final Duration registrationGrace;
+    private final RunnerListeners listeners;
+    private final java.time.Clock clock;
     private final Set<String> awaiting = ConcurrentHashMap.newKeySet();
 
     RunnerRegistrar(
@@ -45,7 +47,11 @@ final class RunnerRegistrar {
             GitHubCalls calls,
             KubernetesRunnerFleet fleet,
             RunnerNames names,
-            Duration registrationGrace) {
+            Duration registrationGrace,
+            RunnerListeners listeners,
+            java.time.Clock clock) {
+        this.listeners = listeners;
+        this.clock = clock;
         this.github = github;
         this.calls = calls;
         this.fleet = fleet;
@@ -144,8 +150,16 @@ final class RunnerRegistrar {
         JitRunner jit = registered.get();
         Secret secret = RunnerPodFactory.desiredSecret(pool, pod, jit.encodedJitConfig());
         fleet.createSecret(secret);
-        fleet.annotate(pod, Map.of(RUNNER_ID_ANNOTATION, Long.toString(jit.runnerId())));
+        Instant at = clock.instant();
+        fleet.annotate(
+                pod,
+                Map.of(
+                        RUNNER_ID_ANNOTATION,
+                        Long.toString(jit.runnerId()),
+                        RunnerPodFactory.REGISTERED_AT_ANNOTATION,
+                        at.toString()));
         awaiting.remove(key(pool, RunnerPods.name(pod)));
+        listeners.registered(pool, pod, jit.runnerId(), at);
         log.debug("runner {} registered as GitHub runner {}", RunnerPods.name(pod), jit.runnerId());
         return true;
     }

@@ -8,6 +8,7 @@ import dev.runnerscale.autoscaler.github.GitHubRunnerApi.RegisteredRunner;
 import dev.runnerscale.autoscaler.github.GitHubRunnerApi.RunnerRemoval;
 import dev.runnerscale.autoscaler.pools.PoolsProperties.GitHubScope;
 import dev.runnerscale.autoscaler.pools.PoolsProperties.Pool;
+import dev.runnerscale.autoscaler.scaling.ObservedRunner;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.util.Map;
 import java.util.Optional;
@@ -37,9 +38,19 @@ final class RunnerRetirement {
     private final GitHubCalls calls;
     private final KubernetesRunnerFleet fleet;
     private final RunnerEvents events;
+    private final RunnerListeners listeners;
+    private final java.time.Clock clock;
     private final java.util.Set<String> removedThisPass = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
-    RunnerRetirement(GitHubRunnerApi github, GitHubCalls calls, KubernetesRunnerFleet fleet, RunnerEvents events) {
+    RunnerRetirement(
+            GitHubRunnerApi github,
+            GitHubCalls calls,
+            KubernetesRunnerFleet fleet,
+            RunnerEvents events,
+            RunnerListeners listeners,
+            java.time.Clock clock) {
+        this.listeners = listeners;
+        this.clock = clock;
         this.github = github;
         this.calls = calls;
         this.fleet = fleet;
@@ -53,7 +64,14 @@ final class RunnerRetirement {
      * @param scope where the runner is registered
      * @param listed the runner as GitHub last listed it, if it did
      */
-    Outcome retire(Pool pool, GitHubScope scope, Pod pod, RegisteredRunner listed, String why, String eventReason) {
+    Outcome retire(
+            Pool pool,
+            GitHubScope scope,
+            Pod pod,
+            ObservedRunner runner,
+            RegisteredRunner listed,
+            String why,
+            String eventReason) {
         if (listed != null && listed.busy()) {
             markBusy(pod);
             return Outcome.KEPT_BUSY;
@@ -81,13 +99,19 @@ final class RunnerRetirement {
             }
         }
         events.record(pod, RunnerEvents.NORMAL, eventReason, why);
-        fleet.deleteRunner(pod);
+        delete(pool, pod, runner);
         String runnerName = RunnerPods.runnerName(pod);
         if (runnerName != null) {
             removedThisPass.add(runnerName);
         }
         log.info("removed runner {} (GitHub runner {}): {}", RunnerPods.name(pod), runnerId.orElse(null), why);
         return Outcome.RETIRED;
+    }
+
+    /** Deletes the pod (and its JIT Secret) and tells the listeners: the one way a pass removes a runner pod. */
+    void delete(Pool pool, Pod pod, ObservedRunner runner) {
+        fleet.deleteRunner(pod);
+        listeners.removed(pool, pod, runner, clock.instant());
     }
 
     /** A new pass: what earlier passes removed is no longer in any listing it takes. */

@@ -97,7 +97,8 @@ class RunnersConfiguration {
             RunnerEvents events,
             PoolStatusBoard board,
             RunnerMetrics metrics,
-            ObjectProvider<Clock> clock) {
+            ObjectProvider<Clock> clock,
+            ObjectProvider<RunnerLifecycleListener> listeners) {
         return new RunnerReconciler(
                 pools,
                 properties,
@@ -107,7 +108,8 @@ class RunnersConfiguration {
                 events,
                 board,
                 metrics,
-                clock.getIfAvailable(Clock::systemUTC));
+                clock.getIfAvailable(Clock::systemUTC),
+                listeners.orderedStream().toList());
     }
 
     @Bean

@@ -28,8 +28,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * <ul>
  *   <li>idle (no pods, no jobs): one runner listing per scope every {@code github-idle-sync-interval} (5 min) — at
  *       most 13 an hour with the first — plus the installation lookup and token;
- *   <li>busy: at most one listing per scope per {@code github-sync-interval} (5 s) — 720 an hour — plus one JIT
- *       registration per job, and nothing per pool.
+ *   <li>busy (every pool running jobs all hour): one listing per scope per {@code github-sync-interval} (5 s) —
+ *       720 an hour — plus one JIT registration per job, and nothing per pool.
  * </ul>
  *
  * The single-pool reconciler listed every pool's runners every 5 s whether idle or not: 20 × 720 = 14,400 an hour,
@@ -104,34 +104,37 @@ class GitHubBudgetTest {
 
     @Test
     void aBusyHourOfTwentyPoolsStaysFarUnderTheInstallationsLimit() {
-        world.runnersTakeJobs(true);
+        // every pool busy all hour long: a runner of each runs a long job, so every scope is active at every step —
+        // the most listings the hour can cost — and more jobs arrive every quarter of an hour
+        world.runnersTakeJobs(false);
         FleetWorld.Replica replica = world.drivenReplica();
         List<Long> jobs = new ArrayList<>();
         for (int step = 0; step < STEPS_PER_HOUR; step++) {
-            if (step % 60 == 0) { // every pool gets a job every 5 minutes: 240 jobs in the hour
+            if (step % 180 == 0) {
                 for (int p = 0; p < POOLS; p++) {
                     jobs.addAll(world.queue("pool-" + p, 1));
                 }
             }
             replica.pass();
-            // the runners the pass created start, take their job and finish before the next step
-            await().atMost(Duration.ofSeconds(30))
-                    .until(() ->
-                            world.client.pods().inNamespace(world.pool("pool-0").namespace()).list().getItems().stream()
-                                    .noneMatch(pod -> pod.getStatus() == null
-                                            || "Pending".equals(pod.getStatus().getPhase())));
+            if (step % 180 == 0) {
+                // the runners the pass created start and take their job before the hour goes on
+                await().atMost(Duration.ofSeconds(60))
+                        .until(() -> world.count("pool-" + (POOLS - 1), JobStatus.QUEUED) == 0
+                                && IntStream.range(0, POOLS)
+                                        .allMatch(p -> world.count("pool-" + p, JobStatus.QUEUED) == 0));
+            }
             world.clock.advance(STEP);
         }
         for (int p = 0; p < POOLS; p++) {
-            assertThat(world.count("pool-" + p, JobStatus.COMPLETED)).isEqualTo(jobs.size() / POOLS);
+            assertThat(world.count("pool-" + p, JobStatus.IN_PROGRESS)).isEqualTo(jobs.size() / POOLS);
         }
 
         int listings = world.github.requests(acme(), Operation.LIST_RUNNERS);
         int registrations = world.github.requests(acme(), Operation.JIT_CONFIG);
         int all = world.github.requestsWith("installation/100") + world.github.requestsWith("app");
-        assertThat(listings).isLessThanOrEqualTo(STEPS_PER_HOUR + 1);
+        assertThat(listings).isBetween(STEPS_PER_HOUR - 1, STEPS_PER_HOUR + 1);
         assertThat(registrations).isEqualTo(jobs.size());
-        assertThat(all).isLessThanOrEqualTo(STEPS_PER_HOUR + 1 + jobs.size() + POOLS * 2 + 10);
-        assertThat(all).isLessThan(5000 / 4);
+        assertThat(all).isLessThanOrEqualTo(STEPS_PER_HOUR + 1 + jobs.size() + 4);
+        assertThat(all).isLessThan(5000 / 5);
     }
 }

@@ -53,6 +53,8 @@ class LedgerApiController {
     private PoolView view(PoolsProperties.Pool pool, Map<String, PoolJobCounts> counts) {
         PoolJobCounts demand = counts.getOrDefault(pool.name(), PoolJobCounts.empty(pool.name()));
         RunnerReconciler reconciler = runners.getIfAvailable();
-        return reconciler == null ? PoolView.of(pool, demand) : PoolView.of(pool, demand, reconciler.statusNow(pool));
+        return reconciler == null
+                ? PoolView.of(pool, demand)
+                : PoolView.of(pool, demand, reconciler.operatorView().statusNow(pool));
     }
 }

@@ -83,19 +83,50 @@ public record PoolsProperties(@DefaultValue List<@Valid Pool> pools) {
     }
 
     /**
-     * Where runners of a pool register with GitHub.
+     * Where runners of a pool register with GitHub, and so which jobs the pool can serve: a runner of an organisation
+     * takes jobs of that organisation's repositories only (of those its runner group admits), a repository's runner
+     * jobs of that repository only.
      *
      * @param owner organisation (or user) login
      * @param repository repository name for a repository-scoped pool; blank for an organisation-scoped pool
      * @param runnerGroupId runner group of organisation runners (GitHub's default group is 1)
+     * @param repositories for an organisation-scoped pool, the repositories whose jobs it takes (globs on the
+     *     repository name, or on {@code owner/name} when they hold a {@code /}; {@code *} matches any run of characters
+     *     but {@code /}); empty: every repository of the organisation. Set it when the runner group is restricted to
+     *     selected repositories, so that the pool never holds runners for jobs it can never take.
      */
     public record GitHubScope(
             @NotBlank String owner,
             @DefaultValue("") String repository,
-            @DefaultValue("1") @Min(1) long runnerGroupId) {
+            @DefaultValue("1") @Min(1) long runnerGroupId,
+            @DefaultValue List<@NotBlank String> repositories) {
+
+        public GitHubScope {
+            repositories = List.copyOf(repositories);
+        }
+
+        /** A scope without a repository allow-list (a static factory: a second constructor would defeat binding). */
+        public static GitHubScope of(String owner, String repository, long runnerGroupId) {
+            return new GitHubScope(owner, repository, runnerGroupId, List.of());
+        }
 
         public boolean organisationScoped() {
             return repository == null || repository.isBlank();
+        }
+
+        /**
+         * The GitHub scope runners are registered and listed in: {@code owner} or {@code owner/repository}. Pools with
+         * the same key share one runner listing.
+         */
+        public String key() {
+            return organisationScoped()
+                    ? owner.toLowerCase(Locale.ROOT)
+                    : (owner + "/" + repository).toLowerCase(Locale.ROOT);
+        }
+
+        @AssertTrue(message = "repositories (an allow-list) applies to organisation-scoped pools only")
+        public boolean isAllowListOnlyForOrganisations() {
+            return repositories.isEmpty() || organisationScoped();
         }
     }
 
@@ -109,7 +140,10 @@ public record PoolsProperties(@DefaultValue List<@Valid Pool> pools) {
      * @param env extra environment of the runner container
      * @param serviceAccount service account of the pod (its token is not mounted)
      * @param terminationGracePeriod long enough for a job to notice a shutdown
-     * @param dockerInDocker explicit opt-in for a privileged Docker-in-Docker side container
+     * @param dockerInDocker explicit opt-in for a privileged Docker-in-Docker sidecar
+     * @param dockerResources requests and limits of the Docker-in-Docker sidecar (its own: image builds need their own
+     *     CPU and memory beside the runner's)
+     * @param dockerStorageSize size limit of the {@code emptyDir} behind the sidecar's {@code /var/lib/docker}
      */
     public record PodTemplate(
             @DefaultValue("ghcr.io/actions/actions-runner:2.329.0") @NotBlank
@@ -121,7 +155,9 @@ public record PoolsProperties(@DefaultValue List<@Valid Pool> pools) {
             @DefaultValue Map<String, String> env,
             @DefaultValue("") String serviceAccount,
             @DefaultValue("5m") @NotNull Duration terminationGracePeriod,
-            @DefaultValue("false") boolean dockerInDocker) {
+            @DefaultValue("false") boolean dockerInDocker,
+            @DefaultValue @NotNull @Valid DockerResources dockerResources,
+            @DefaultValue("20Gi") @NotBlank String dockerStorageSize) {
 
         public PodTemplate {
             nodeSelector = Map.copyOf(nodeSelector);
@@ -134,6 +170,13 @@ public record PoolsProperties(@DefaultValue List<@Valid Pool> pools) {
     public record Resources(
             @DefaultValue("1") @NotBlank String cpuRequest,
             @DefaultValue("2Gi") @NotBlank String memoryRequest,
+            @DefaultValue("2") @NotBlank String cpuLimit,
+            @DefaultValue("4Gi") @NotBlank String memoryLimit) {}
+
+    /** The Docker daemon's own requests and limits (defaults sized for image builds next to a 1-CPU runner). */
+    public record DockerResources(
+            @DefaultValue("500m") @NotBlank String cpuRequest,
+            @DefaultValue("1Gi") @NotBlank String memoryRequest,
             @DefaultValue("2") @NotBlank String cpuLimit,
             @DefaultValue("4Gi") @NotBlank String memoryLimit) {}
 

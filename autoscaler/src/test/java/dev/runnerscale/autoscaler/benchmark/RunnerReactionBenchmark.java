@@ -57,7 +57,7 @@ public final class RunnerReactionBenchmark {
 
         EmbeddedPostgres postgres = EmbeddedDatabase.durable(null);
         GitHubWireMock gitHub = new GitHubWireMock(false).start();
-        gitHub.stubStatefulRunners(new GitHubScope("acme", "", 1));
+        gitHub.stubStatefulRunners(GitHubScope.of("acme", "", 1));
         gitHub.stubRateLimit(5000, java.time.Instant.now().plus(Duration.ofHours(1))); // the start-up credentials check
         String podsPath = "/api/v1/namespaces/" + NAMESPACE + "/pods";
         KubernetesTestServer kubernetes = new KubernetesTestServer((method, path, status) -> {

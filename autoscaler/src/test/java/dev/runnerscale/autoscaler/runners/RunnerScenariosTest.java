@@ -3,7 +3,6 @@ package dev.runnerscale.autoscaler.runners;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import dev.runnerscale.autoscaler.jobs.JobStatus;
 import dev.runnerscale.autoscaler.testsupport.ForwardingLedger;
@@ -20,6 +19,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
@@ -40,6 +41,11 @@ class RunnerScenariosTest {
 
     private KubernetesTestServer server;
     private RunnerWorld world;
+
+    /** Generous: two shared cores under a whole build can hold a single GitHub round trip for seconds. */
+    static ConditionFactory await() {
+        return Awaitility.await().atMost(Duration.ofSeconds(30));
+    }
 
     // One API server per test: a test's leftover watches can never stall the next test's server.
     @BeforeEach
@@ -368,7 +374,7 @@ class RunnerScenariosTest {
                             .getUid()
                             .equals(failed.getMetadata().getUid()))
                     .orElse(false));
-            await().until(() -> events(world, "RunnerFailed").size() == 1);
+            await().until(() -> events(world, "RunnerRegistrationFailed").size() == 1);
             // the failed runner's registration is cleaned up; only the replacement is registered
             await().until(() -> world.github.runnerNames().equals(List.copyOf(podRunnerNames(world))));
         }

@@ -108,7 +108,8 @@ class CapacityPolicyTest {
                 Instant probeStart = clock.instant();
                 clock.advance(Duration.ofMinutes(3));
                 // a probe pod waiting for less than the threshold neither fails nor recovers the probe
-                assertThat(decide(probe.next(), unschedulableSince(probeStart.plusSeconds(1))).next())
+                assertThat(decide(probe.next(), unschedulableSince(probeStart.plusSeconds(1)))
+                                .next())
                         .isEqualTo(probe.next());
                 clock.advance(Duration.ofSeconds(1));
                 CapacityDecision failed = decide(probe.next(), unschedulableSince(probeStart.plusSeconds(1)));

@@ -178,7 +178,8 @@ class CostAccountingTest {
                 .hasValueSatisfying(c -> assertThat(c.known()).isFalse());
         JobCost cost = ledger.costOf(102).orElseThrow();
         assertThat(cost.usd()).isNull();
-        assertThat(cost.onDemandUsd()).isEqualTo("0.014167"); // ¼ of 0.17 for 20 min (0.17 × ¼ × ⅓ h): the comparison is known
+        assertThat(cost.onDemandUsd())
+                .isEqualTo("0.014167"); // ¼ of 0.17 for 20 min (0.17 × ¼ × ⅓ h): the comparison is known
         assertThat(m.total("runnerscale_cost_usd", "pool", "spot", "capacity_type", "spot"))
                 .isZero();
 

@@ -40,6 +40,10 @@ CREATE INDEX runner_costs_report ON runner_costs (ended_at)
 -- Month-to-date spend per pool (budget gauge) and jobless runners (idle).
 CREATE INDEX runner_costs_pool_ended ON runner_costs (pool, ended_at);
 
+-- A runner's job by the runner's name (unique per registration): pricing an ended runner and recording the jobs
+-- of an interrupted node look jobs up by it.
+CREATE INDEX workflow_jobs_runner_name ON workflow_jobs (runner_name) WHERE runner_name IS NOT NULL;
+
 -- The unrequested part of runner nodes, metered per node and period (periods on a fixed grid, so a replica or a
 -- restart metering the same period again inserts nothing).
 CREATE TABLE idle_costs (

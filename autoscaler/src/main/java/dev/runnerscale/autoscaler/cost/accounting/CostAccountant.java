@@ -8,6 +8,8 @@ import dev.runnerscale.autoscaler.cost.RunnerUsage;
 import dev.runnerscale.autoscaler.pools.PoolsProperties;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -52,38 +54,72 @@ public class CostAccountant {
      * (by this or another replica) or the pod never held a node.
      */
     public Optional<RunnerCost> runnerEnded(RunnerEnded e) {
-        if (e.nodeName() == null) {
-            return Optional.empty(); // never scheduled: it held nothing and costs nothing
+        return runnersEnded(List.of(e)).get(0);
+    }
+
+    /**
+     * The same for several runners (a pass that saw many ended pods): one ledger read and one batched insert.
+     * Results are in the order of {@code ended}.
+     */
+    public List<Optional<RunnerCost>> runnersEnded(List<RunnerEnded> ended) {
+        List<RunnerEnded> scheduled =
+                ended.stream().filter(e -> e.nodeName() != null).toList();
+        Map<Object, JdbcCostLedger.LedgerJobFacts> jobs = ledger.jobs(
+                scheduled.stream()
+                        .map(RunnerEnded::jobId)
+                        .filter(java.util.Objects::nonNull)
+                        .toList(),
+                scheduled.stream().map(RunnerEnded::runnerName).toList());
+        List<Priced> priced = new ArrayList<>();
+        for (RunnerEnded e : scheduled) {
+            JdbcCostLedger.LedgerJobFacts job = e.jobId() != null ? jobs.get(e.jobId()) : jobs.get(e.runnerName());
+            priced.add(price(e, Optional.ofNullable(job)));
         }
-        Optional<JdbcCostLedger.LedgerJobFacts> job = ledger.job(e.jobId(), e.runnerName());
-        Instant jobStart = e.jobStartedAt() != null
-                ? e.jobStartedAt()
-                : job.map(j -> j.startedAt()).orElse(null);
-        Instant jobEnd = e.jobEndedAt() != null
-                ? e.jobEndedAt()
-                : job.map(j -> j.completedAt()).orElse(null);
+        boolean[] stored = priced.isEmpty()
+                ? new boolean[0]
+                : ledger.insertRunnerCosts(priced.stream().map(Priced::row).toList());
+        Map<RunnerEnded, RunnerCost> out = new java.util.IdentityHashMap<>();
+        for (int i = 0; i < priced.size(); i++) {
+            if (stored[i]) {
+                count(priced.get(i));
+                out.put(scheduled.get(i), priced.get(i).cost());
+            }
+        }
+        return ended.stream().map(e -> Optional.ofNullable(out.get(e))).toList();
+    }
+
+    private record Priced(RunnerEnded ended, JdbcCostLedger.RunnerCostRow row, RunnerCost cost, String repository) {}
+
+    private Priced price(RunnerEnded e, Optional<JdbcCostLedger.LedgerJobFacts> job) {
         Long jobId = e.jobId() != null
                 ? e.jobId()
                 : job.map(JdbcCostLedger.LedgerJobFacts::jobId).orElse(null);
-        if (jobId == null) {
-            jobStart = null;
-            jobEnd = null;
+        Instant jobStart = null;
+        Instant jobEnd = null;
+        if (jobId != null) {
+            jobStart = e.jobStartedAt() != null
+                    ? e.jobStartedAt()
+                    : job.map(j -> j.startedAt()).orElse(null);
+            jobEnd = e.jobEndedAt() != null
+                    ? e.jobEndedAt()
+                    : job.map(j -> j.completedAt()).orElse(null);
         }
         Instant end = e.endedAt().isBefore(e.runnerStartedAt()) ? e.runnerStartedAt() : e.endedAt();
         NodeFacts node = nodes.facts(e.nodeName())
                 .orElse(new NodeFacts(e.nodeName(), null, null, null, CapacityType.UNKNOWN, e.requests()));
-        String size = githubHostedSizeByPool.get(e.pool());
         RunnerCost cost = CostModel.runnerCost(
                 new RunnerUsage(e.requests(), e.runnerStartedAt(), end, jobStart, jobEnd),
                 node,
                 prices.prices(),
-                prices.tables().githubHostedUsdPerMinute(size));
-        String repository = job.map(JdbcCostLedger.LedgerJobFacts::repository).orElse(null);
-        boolean stored = ledger.insertRunnerCost(new JdbcCostLedger.RunnerCostRow(
+                prices.tables().githubHostedUsdPerMinute(githubHostedSizeByPool.get(e.pool())));
+        String repository = jobId == null
+                ? null
+                : job.map(JdbcCostLedger.LedgerJobFacts::repository).orElse(null);
+        JdbcCostLedger.RunnerCostRow row = new JdbcCostLedger.RunnerCostRow(
                 e.runnerName(),
                 jobId,
                 e.pool(),
-                jobId == null ? null : repository,
+                repository,
                 jobId == null
                         ? null
                         : job.map(JdbcCostLedger.LedgerJobFacts::workflow).orElse(null),
@@ -104,15 +140,18 @@ public class CostAccountant {
                 cost.runningUsd(),
                 cost.onDemandUsd(),
                 cost.githubHostedUsd(),
-                clock.instant()));
-        if (!stored) {
-            return Optional.empty();
-        }
-        if (jobId != null) {
+                clock.instant());
+        return new Priced(e, row, cost, repository);
+    }
+
+    private void count(Priced p) {
+        RunnerEnded e = p.ended();
+        RunnerCost cost = p.cost();
+        if (p.row().jobId() != null) {
             metrics.jobCost(
                     e.pool(),
                     cost.capacityType().tag(),
-                    repository,
+                    p.repository(),
                     cost.usd(),
                     cost.onDemandUsd(),
                     cost.githubHostedUsd());
@@ -129,9 +168,13 @@ public class CostAccountant {
                     cost.zone(),
                     cost.capacityType().tag());
         } else {
-            log.debug("runner {} of pool {} cost {} USD (job {})", e.runnerName(), e.pool(), cost.usd(), jobId);
+            log.debug(
+                    "runner {} of pool {} cost {} USD (job {})",
+                    e.runnerName(),
+                    e.pool(),
+                    cost.usd(),
+                    p.row().jobId());
         }
-        return Optional.of(cost);
     }
 
     /** The job's stored cost, if known yet ({@code GET /api/v1/jobs/{id}}'s {@code cost}). */

@@ -117,23 +117,85 @@ public class JdbcCostLedger {
         return t == null ? null : t.toInstant();
     }
 
-    /** The job a runner ran, by id or else by the runner's name, from the job ledger. */
-    public Optional<LedgerJobFacts> job(Long jobId, String runnerName) {
-        String where = jobId != null ? "id = ?" : "runner_name = ?";
-        Object key = jobId != null ? jobId : runnerName;
-        return jdbc
-                .query(
-                        "SELECT id, owner || '/' || repository AS repository, workflow_name, started_at, completed_at"
-                                + " FROM workflow_jobs WHERE " + where + " ORDER BY id LIMIT 1",
-                        (rs, n) -> new LedgerJobFacts(
-                                rs.getLong("id"),
-                                rs.getString("repository"),
-                                rs.getString("workflow_name"),
-                                instant(rs, "started_at"),
-                                instant(rs, "completed_at")),
-                        key)
-                .stream()
-                .findFirst();
+    /** The jobs of a batch of runners, by job id and by runner name (one query). */
+    public Map<Object, LedgerJobFacts> jobs(
+            java.util.Collection<Long> jobIds, java.util.Collection<String> runnerNames) {
+        Map<Object, LedgerJobFacts> out = new java.util.HashMap<>();
+        if (jobIds.isEmpty() && runnerNames.isEmpty()) {
+            return out;
+        }
+        jdbc.query(
+                con -> {
+                    var ps = con.prepareStatement(
+                            "SELECT id, owner || '/' || repository AS repository, workflow_name, started_at,"
+                                    + " completed_at, runner_name FROM workflow_jobs"
+                                    + " WHERE id = ANY(?) OR runner_name = ANY(?)");
+                    ps.setArray(1, con.createArrayOf("int8", jobIds.toArray()));
+                    ps.setArray(2, con.createArrayOf("text", runnerNames.toArray()));
+                    return ps;
+                },
+                rs -> {
+                    LedgerJobFacts facts = new LedgerJobFacts(
+                            rs.getLong("id"),
+                            rs.getString("repository"),
+                            rs.getString("workflow_name"),
+                            instant(rs, "started_at"),
+                            instant(rs, "completed_at"));
+                    out.put(facts.jobId(), facts);
+                    String runner = rs.getString("runner_name");
+                    if (runner != null) {
+                        out.putIfAbsent(runner, facts);
+                    }
+                });
+        return out;
+    }
+
+    /** Stores a batch of runner costs in one round trip; per row, whether this call stored it. */
+    public boolean[] insertRunnerCosts(List<RunnerCostRow> rows) {
+        int[] counts = jdbc.batchUpdate(
+                INSERT_RUNNER_COST, rows.stream().map(JdbcCostLedger::values).toList());
+        boolean[] out = new boolean[counts.length];
+        for (int i = 0; i < counts.length; i++) {
+            out[i] = counts[i] == 1;
+        }
+        return out;
+    }
+
+    private static final String INSERT_RUNNER_COST = """
+            INSERT INTO runner_costs (runner_name, job_id, pool, repository, workflow, pod_name, node_name,
+                instance_type, zone, capacity_type, cpu_millis, memory_bytes, runner_started_at, ended_at,
+                job_started_at, job_ended_at, runner_ms, job_ms, usd_micros, running_usd_micros,
+                on_demand_usd_micros, github_hosted_usd_micros, recorded_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT DO NOTHING
+            """;
+
+    private static Object[] values(RunnerCostRow r) {
+        return new Object[] {
+            r.runnerName(),
+            r.jobId(),
+            r.pool(),
+            r.repository(),
+            r.workflow(),
+            r.podName(),
+            r.nodeName(),
+            r.instanceType(),
+            r.zone(),
+            r.capacityType(),
+            r.cpuMillis(),
+            r.memoryBytes(),
+            ts(r.runnerStartedAt()),
+            ts(r.endedAt()),
+            ts(r.jobStartedAt()),
+            ts(r.jobEndedAt()),
+            r.runnerMs(),
+            r.jobMs(),
+            micros(r.usd()),
+            micros(r.runningUsd()),
+            micros(r.onDemandUsd()),
+            micros(r.githubHostedUsd()),
+            ts(r.recordedAt())
+        };
     }
 
     /**
@@ -141,39 +203,7 @@ public class JdbcCostLedger {
      * inserts nothing. Returns whether this call stored it (only then are the counters moved).
      */
     public boolean insertRunnerCost(RunnerCostRow r) {
-        int inserted = jdbc.update(
-                """
-                INSERT INTO runner_costs (runner_name, job_id, pool, repository, workflow, pod_name, node_name,
-                    instance_type, zone, capacity_type, cpu_millis, memory_bytes, runner_started_at, ended_at,
-                    job_started_at, job_ended_at, runner_ms, job_ms, usd_micros, running_usd_micros,
-                    on_demand_usd_micros, github_hosted_usd_micros, recorded_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT DO NOTHING
-                """,
-                r.runnerName(),
-                r.jobId(),
-                r.pool(),
-                r.repository(),
-                r.workflow(),
-                r.podName(),
-                r.nodeName(),
-                r.instanceType(),
-                r.zone(),
-                r.capacityType(),
-                r.cpuMillis(),
-                r.memoryBytes(),
-                ts(r.runnerStartedAt()),
-                ts(r.endedAt()),
-                ts(r.jobStartedAt()),
-                ts(r.jobEndedAt()),
-                r.runnerMs(),
-                r.jobMs(),
-                micros(r.usd()),
-                micros(r.runningUsd()),
-                micros(r.onDemandUsd()),
-                micros(r.githubHostedUsd()),
-                ts(r.recordedAt()));
-        return inserted == 1;
+        return jdbc.update(INSERT_RUNNER_COST, values(r)) == 1;
     }
 
     /** The stored cost of a job, if its runner's cost was recorded. */

@@ -60,18 +60,21 @@ public class JdbcCostLedger {
             BigDecimal githubHostedUsd) {}
 
     public enum GroupBy {
-        REPOSITORY("repository", "COALESCE(repository, '(unknown)')"),
-        WORKFLOW("workflow", "COALESCE(repository, '(unknown)') || ':' || COALESCE(workflow, '(unknown)')"),
-        POOL("pool", "pool"),
-        DAY("day", "to_char(ended_at AT TIME ZONE 'UTC', 'YYYY-MM-DD')"),
-        MONTH("month", "to_char(ended_at AT TIME ZONE 'UTC', 'YYYY-MM')");
+        REPOSITORY("repository", "COALESCE(repository, '(unknown)')", "k"),
+        WORKFLOW("workflow", "COALESCE(repository, '(unknown)') || ':' || COALESCE(workflow, '(unknown)')", "k"),
+        POOL("pool", "pool", "k"),
+        // grouped on a date (cheap per row), formatted once per group
+        DAY("day", "(ended_at AT TIME ZONE 'UTC')::date", "to_char(k, 'YYYY-MM-DD')"),
+        MONTH("month", "date_trunc('month', ended_at AT TIME ZONE 'UTC')", "to_char(k, 'YYYY-MM')");
 
         private final String wire;
         private final String sql;
+        private final String key;
 
-        GroupBy(String wire, String sql) {
+        GroupBy(String wire, String sql, String key) {
             this.wire = wire;
             this.sql = sql;
+            this.key = key;
         }
 
         public String wire() {
@@ -266,11 +269,12 @@ public class JdbcCostLedger {
     /** Jobs whose runner ended in [{@code from}, {@code to}), grouped; largest spend first. */
     public List<ReportRow> report(Instant from, Instant to, GroupBy groupBy) {
         return jdbc.query(
-                "SELECT " + groupBy.sql + " AS key, count(*) AS jobs, count(usd_micros) AS priced,"
+                "SELECT " + groupBy.key + " AS key, jobs, priced, usd, on_demand, github_hosted FROM ("
+                        + " SELECT " + groupBy.sql + " AS k, count(*) AS jobs, count(usd_micros) AS priced,"
                         + " sum(usd_micros) AS usd, sum(on_demand_usd_micros) AS on_demand,"
                         + " sum(github_hosted_usd_micros) AS github_hosted"
                         + " FROM runner_costs WHERE job_id IS NOT NULL AND ended_at >= ? AND ended_at < ?"
-                        + " GROUP BY 1 ORDER BY usd DESC NULLS LAST, key",
+                        + " GROUP BY 1) g ORDER BY usd DESC NULLS LAST, key",
                 (rs, n) -> new ReportRow(
                         rs.getString("key"),
                         rs.getLong("jobs"),

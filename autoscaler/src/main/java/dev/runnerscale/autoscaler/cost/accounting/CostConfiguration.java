@@ -111,8 +111,12 @@ public class CostConfiguration {
 
     @Bean
     @ConditionalOnMissingBean(RunnerPodsOnNodes.class)
-    RunnerPodsOnNodes kubernetesRunnerPods(KubernetesClient client) {
-        return new KubernetesRunnerPods(client);
+    RunnerPodsOnNodes kubernetesRunnerPods(KubernetesClient client, PoolsProperties pools) {
+        return new KubernetesRunnerPods(
+                client,
+                pools.pools().stream()
+                        .map(PoolsProperties.Pool::namespace)
+                        .collect(java.util.stream.Collectors.toSet()));
     }
 
     @Bean

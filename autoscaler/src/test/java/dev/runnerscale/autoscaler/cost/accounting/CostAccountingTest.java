@@ -281,4 +281,24 @@ class CostAccountingTest {
                 .contains("acme/api", "other")
                 .hasSizeLessThanOrEqualTo(3);
     }
+
+    @Test
+    void theCountersAreScrapedUnderTheContractsNames() {
+        io.micrometer.prometheusmetrics.PrometheusMeterRegistry prometheus =
+                new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
+                        io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
+        CostMetrics m = new CostMetrics(prometheus, new dev.runnerscale.autoscaler.cost.RepositoryLabels(2, List.of()));
+        m.registerPool("spot");
+        db.job(301, "acme", "api", "CI", "spot", 3, "success", at("10:30"), at("10:50"), "r-301");
+        accountant(m).runnerEnded(ended("r-301", 301L, "od-1", T10, at("11:30")));
+        new BudgetGauges(ledger, pools, m, clock).refresh();
+        assertThat(prometheus.scrape())
+                .contains(
+                        "runnerscale_cost_usd_total{capacity_type=\"on_demand\",pool=\"spot\"} 0.059435",
+                        "runnerscale_idle_cost_usd_total{pool=\"spot\"} 0.0",
+                        "runnerscale_on_demand_equivalent_usd_total{pool=\"spot\"}",
+                        "runnerscale_github_hosted_equivalent_usd_total{pool=\"spot\"} 0.24",
+                        "runnerscale_repository_cost_usd_total{repository=\"acme/api\"} 0.059435",
+                        "runnerscale_budget_used_ratio{pool=\"spot\"}");
+    }
 }

@@ -63,7 +63,15 @@ public record PoolsProperties(@DefaultValue List<@Valid Pool> pools) {
             @DefaultValue("10m") @NotNull Duration idleTimeout,
             @DefaultValue("5m") @NotNull Duration pendingTimeout,
             @DefaultValue("runnerscale-runners") @NotBlank String namespace,
-            @DefaultValue @NotNull @Valid PodTemplate pod) {
+            @DefaultValue @NotNull @Valid PodTemplate pod,
+            @DefaultValue @NotNull @Valid Capacity capacity,
+            @DefaultValue @NotNull @Valid Budget budget,
+
+            @DefaultValue("linux-2-core")
+            @Pattern(
+                    regexp = "[a-z0-9]+(-[a-z0-9]+)*",
+                    message = "must name a GitHub-hosted runner size, for example linux-2-core")
+            String githubHostedSize) {
 
         public Pool {
             labels = List.copyOf(labels);
@@ -163,6 +171,97 @@ public record PoolsProperties(@DefaultValue List<@Valid Pool> pools) {
             nodeSelector = Map.copyOf(nodeSelector);
             tolerations = List.copyOf(tolerations);
             env = Map.copyOf(env);
+        }
+    }
+
+    /**
+     * Who provides nodes for the pool's pods ({@code runnerscale.pools[*].capacity}).
+     *
+     * @param provider {@code karpenter} (pods ask for spot through their node selector, on-demand while spot is short),
+     *     {@code auto-scaling-group} (we drive the pool's spot group and its on-demand fallback group) or
+     *     {@code external} (something else provisions nodes; we only create pods and account cost)
+     * @param unschedulableThreshold how long the pool's pods may stay unschedulable before new capacity shifts to
+     *     on-demand
+     * @param recoveryProbeInitial first wait before spot is tried again after a shift to on-demand
+     * @param recoveryProbeMax longest wait between spot probes (the wait doubles after each failed probe)
+     * @param autoScalingGroup the groups of provider {@code auto-scaling-group}
+     */
+    public record Capacity(
+            @DefaultValue("karpenter") @NotNull CapacityProvider provider,
+            @DefaultValue("3m") @NotNull Duration unschedulableThreshold,
+            @DefaultValue("5m") @NotNull Duration recoveryProbeInitial,
+            @DefaultValue("1h") @NotNull Duration recoveryProbeMax,
+            @DefaultValue @NotNull @Valid AutoScalingGroups autoScalingGroup) {
+
+        public static Capacity defaults() {
+            return new Capacity(
+                    CapacityProvider.KARPENTER,
+                    Duration.ofMinutes(3),
+                    Duration.ofMinutes(5),
+                    Duration.ofHours(1),
+                    new AutoScalingGroups("", "", 1));
+        }
+
+        @AssertTrue(
+                message = "auto-scaling-group.spot-group and auto-scaling-group.on-demand-group are required with"
+                        + " provider auto-scaling-group")
+        public boolean isAutoScalingGroupNamed() {
+            return provider != CapacityProvider.AUTO_SCALING_GROUP
+                    || (autoScalingGroup != null
+                            && !autoScalingGroup.spotGroup().isBlank()
+                            && !autoScalingGroup.onDemandGroup().isBlank());
+        }
+
+        @AssertTrue(
+                message = "durations must be positive and recovery-probe-initial must not exceed recovery-probe-max")
+        public boolean isProbeWindowValid() {
+            return unschedulableThreshold != null
+                    && recoveryProbeInitial != null
+                    && recoveryProbeMax != null
+                    && !unschedulableThreshold.isNegative()
+                    && !unschedulableThreshold.isZero()
+                    && !recoveryProbeInitial.isNegative()
+                    && !recoveryProbeInitial.isZero()
+                    && recoveryProbeInitial.compareTo(recoveryProbeMax) <= 0;
+        }
+    }
+
+    /** {@code karpenter}, {@code auto-scaling-group} or {@code external} (Spring binds the kebab-case names). */
+    public enum CapacityProvider {
+        KARPENTER,
+        AUTO_SCALING_GROUP,
+        EXTERNAL
+    }
+
+    /**
+     * The Auto Scaling groups of a pool (provider {@code auto-scaling-group}).
+     *
+     * @param spotGroup name of the spot group ({@code <cluster>-<pool>-spot})
+     * @param onDemandGroup name of the on-demand fallback group ({@code <cluster>-<pool>-on-demand})
+     * @param podsPerNode runner pods one node of the groups holds
+     */
+    public record AutoScalingGroups(
+            @DefaultValue("") String spotGroup,
+            @DefaultValue("") String onDemandGroup,
+            @DefaultValue("1") @Min(1) @Max(110) int podsPerNode) {}
+
+    /**
+     * A pool's monthly budget ({@code runnerscale.pools[*].budget}).
+     *
+     * @param monthlyUsd USD per calendar month (UTC) as a decimal string; {@code 0} means no budget
+     */
+    public record Budget(
+            @DefaultValue("0")
+            @NotNull
+            @jakarta.validation.constraints.DecimalMin(value = "0", message = "must be a non-negative amount of USD")
+            java.math.BigDecimal monthlyUsd) {
+
+        public static Budget none() {
+            return new Budget(java.math.BigDecimal.ZERO);
+        }
+
+        public boolean isSet() {
+            return monthlyUsd != null && monthlyUsd.signum() > 0;
         }
     }
 

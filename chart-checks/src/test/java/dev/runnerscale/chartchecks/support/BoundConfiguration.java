@@ -61,7 +61,7 @@ public final class BoundConfiguration {
             @Override
             public Object onSuccess(
                     ConfigurationPropertyName name, Bindable<?> target, BindContext context, Object result) {
-                bound.merge(name, result instanceof Map<?, ?> || result instanceof Collection<?>, Boolean::logicalOr);
+                bound.merge(name, holdsScalars(result), Boolean::logicalOr);
                 return result;
             }
         });
@@ -74,6 +74,22 @@ public final class BoundConfiguration {
             throw new AssertionError(type.getSimpleName() + " does not validate: " + messages);
         }
         return value;
+    }
+
+    /**
+     * A map or list of plain values (labels, a node selector) is read as a whole; a list of records (pools) is not:
+     * each of its records' settings must be read on its own.
+     */
+    private static boolean holdsScalars(Object result) {
+        Collection<?> elements = result instanceof Map<?, ?> map
+                ? map.values()
+                : result instanceof Collection<?> collection ? collection : null;
+        return elements != null
+                && elements.stream()
+                        .allMatch(e -> e instanceof CharSequence
+                                || e instanceof Number
+                                || e instanceof Boolean
+                                || e instanceof Enum<?>);
     }
 
     /** Every property name the sources hold under {@code prefix}. */

@@ -102,7 +102,7 @@ class LiveStackTest {
 
     static final String TEST_CLIENT = "runnerscale-chart-checks";
     static final String RUNNER_NAMESPACE = "runnerscale-runners";
-    static final GitHubScope ORGANISATION = new GitHubScope("example-org", "", 1);
+    static final GitHubScope ORGANISATION = GitHubScope.of("example-org", "", 1);
     static final JsonMapper JSON = JsonMapper.builder().build();
 
     Path work;

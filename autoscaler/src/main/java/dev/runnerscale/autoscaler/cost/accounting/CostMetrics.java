@@ -103,7 +103,7 @@ public class CostMetrics {
     }
 
     /** Registers the pool's counters at zero, so a dashboard shows 0 rather than no data. */
-    void registerPool(String pool) {
+    public void registerPool(String pool) {
         sum("runnerscale_idle_cost_usd", "Runner node capacity no job used", "pool", pool);
         sum("runnerscale_on_demand_equivalent_usd", "What the same runners would have cost on demand", "pool", pool);
         sum(

@@ -397,7 +397,7 @@ public final class FleetWorld implements AutoCloseable {
     /** Queues a job of {@code owner/repository} asking for {@code labels}; returns its id. */
     public long queue(String owner, String repository, String... labels) {
         long id = JOBS.incrementAndGet();
-        record(id, owner, repository, List.of(labels), JobStatus.QUEUED, null, null, null);
+        record(id, owner, repository, List.of(labels), JobStatus.QUEUED, null, null, null, null);
         return id;
     }
 
@@ -414,10 +414,24 @@ public final class FleetWorld implements AutoCloseable {
 
     public void start(long jobId, long runnerId, String runnerName) {
         LedgerJob job = job(jobId);
-        record(jobId, job.owner(), job.repository(), job.labels(), JobStatus.IN_PROGRESS, null, runnerId, runnerName);
+        record(
+                jobId,
+                job.owner(),
+                job.repository(),
+                job.labels(),
+                JobStatus.IN_PROGRESS,
+                null,
+                runnerId,
+                runnerName,
+                null);
     }
 
     public void complete(long jobId, String conclusion) {
+        complete(jobId, conclusion, null);
+    }
+
+    /** The job's {@code completed} delivery under this delivery id (another delivery of the same event). */
+    public void complete(long jobId, String conclusion, String deliveryId) {
         LedgerJob job = job(jobId);
         record(
                 jobId,
@@ -427,7 +441,8 @@ public final class FleetWorld implements AutoCloseable {
                 JobStatus.COMPLETED,
                 conclusion,
                 job.runnerId(),
-                job.runnerName());
+                job.runnerName(),
+                deliveryId);
     }
 
     public LedgerJob job(long jobId) {
@@ -442,7 +457,8 @@ public final class FleetWorld implements AutoCloseable {
             JobStatus status,
             String conclusion,
             Long runnerId,
-            String runnerName) {
+            String runnerName,
+            String deliveryId) {
         Instant now = clock.instant();
         boolean running = status != JobStatus.QUEUED;
         JobObservation observation = new JobObservation(
@@ -461,7 +477,7 @@ public final class FleetWorld implements AutoCloseable {
                 status == JobStatus.COMPLETED ? now : null,
                 running ? runnerId : null,
                 running ? runnerName : null,
-                "d-" + id + "-" + status.wire(),
+                deliveryId != null ? deliveryId : "d-" + id + "-" + status.wire(),
                 now);
         String pool = matcher.match(owner, repository, labels).orElse(null);
         ledger.ledger.record(

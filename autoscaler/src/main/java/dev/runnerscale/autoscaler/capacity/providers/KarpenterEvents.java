@@ -39,9 +39,10 @@ import java.util.stream.Collectors;
  * spot is short for that pool. Joining the two keeps another workload's shortage (of on-demand capacity, of another
  * instance family) from moving this pool.
  *
- * <p>Reads happen only while the pool has such waiting pods, at most every {@code interval} per pool (two LISTs, field
- * selectors on the reason so the API server filters; the result is filtered again here). An Event is reported once
- * (by uid and count), and only if it happened at or after {@code notBefore} (a probe's start).
+ * <p>Reads happen only while the pool has such waiting pods, at most every {@code interval} per pool: two LISTs (the
+ * pool's namespace and {@code default}) with a field selector on the reason, so the API server sends only those
+ * Events. An Event is reported once (by uid and count), and only if it happened at or after {@code notBefore} (a
+ * probe's start).
  */
 public class KarpenterEvents {
 
@@ -119,6 +120,7 @@ public class KarpenterEvents {
     }
 
     private List<Event> list(String namespace, String reason) {
+        // the API server filters on the reason (a field selector events support); filtered again here all the same
         return client.v1().events().inNamespace(namespace).withField("reason", reason).list().getItems().stream()
                 .filter(e -> reason.equals(e.getReason()))
                 .toList();

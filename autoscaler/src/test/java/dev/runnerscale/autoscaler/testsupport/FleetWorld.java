@@ -368,8 +368,10 @@ public final class FleetWorld implements AutoCloseable {
         }
 
         public double counter(String name, String... tags) {
-            var search = registry.find(name).tags(tags);
-            return search.counter() == null ? 0 : search.counter().count();
+            // the sum over every series with these tags: pools' series exist at zero from the start
+            return registry.find(name).tags(tags).counters().stream()
+                    .mapToDouble(io.micrometer.core.instrument.Counter::count)
+                    .sum();
         }
 
         /** One pass over every pool, on the caller's thread; returns when the next pass is due. */

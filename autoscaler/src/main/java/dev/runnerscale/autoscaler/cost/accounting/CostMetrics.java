@@ -1,5 +1,6 @@
 package dev.runnerscale.autoscaler.cost.accounting;
 
+import dev.runnerscale.autoscaler.cost.CapacityType;
 import dev.runnerscale.autoscaler.cost.Money;
 import dev.runnerscale.autoscaler.cost.RepositoryLabels;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -104,6 +105,14 @@ public class CostMetrics {
 
     /** Registers the pool's counters at zero, so a dashboard shows 0 rather than no data. */
     public void registerPool(String pool) {
+        for (CapacityType type : CapacityType.values()) {
+            sum("runnerscale_cost_usd", "What jobs' runners cost", "pool", pool, "capacity_type", type.tag());
+        }
+        sum(
+                "runnerscale_repository_cost_usd",
+                "What jobs' runners cost, by repository (top N, the rest as other)",
+                "repository",
+                RepositoryLabels.OTHER);
         sum("runnerscale_idle_cost_usd", "Runner node capacity no job used", "pool", pool);
         sum("runnerscale_on_demand_equivalent_usd", "What the same runners would have cost on demand", "pool", pool);
         sum(

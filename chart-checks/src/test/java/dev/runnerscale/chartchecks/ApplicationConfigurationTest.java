@@ -69,9 +69,9 @@ class ApplicationConfigurationTest {
         assertThat(github.privateKeyFile()).hasToString("/var/run/secrets/runnerscale/github/private-key.pem");
         assertThat(api.tokenRequired()).isTrue();
 
-        // the keys ahead of the code are rendered (passed through), and nothing reads them yet
+        // every pool setting is rendered and read, the capacity provider included
         assertThat(config.names("runnerscale")).contains("runnerscale.pools[0].capacity.provider");
-        assertThat(config.read("runnerscale.pools[0].capacity.provider")).isFalse();
+        assertThat(config.read("runnerscale.pools[0].capacity.provider")).isTrue();
         assertThat(config.read("runnerscale.pools[0].pod.tolerations[0].key")).isTrue();
         List<String> unread = config.names("runnerscale").stream()
                 .filter(name -> !config.read(name))

@@ -269,7 +269,7 @@ class ChartRenderingTest {
                             .map(dev.runnerscale.chartchecks.support.Rbac.Grant::verb)
                             .collect(java.util.stream.Collectors.toSet());
             assertThat(nodeVerbs.apply(Charts.render(AUTOSCALER, Values.DEFAULT)))
-                    .containsExactlyInAnyOrder("get", "list", "watch");
+                    .containsExactlyInAnyOrder("list", "watch");
 
             Map<String, Object> groups = Map.of(
                     "pools",
@@ -286,7 +286,7 @@ class ChartRenderingTest {
                                                     "spot-group", "ci-linux-x64-asg-spot",
                                                     "on-demand-group", "ci-linux-x64-asg-on-demand")))));
             assertThat(nodeVerbs.apply(Charts.render(AUTOSCALER, groups)))
-                    .containsExactlyInAnyOrder("get", "list", "watch", "patch");
+                    .containsExactlyInAnyOrder("list", "watch", "patch");
         }
 
         @Test

@@ -127,6 +127,9 @@ public class CostMetrics {
         Gauge.builder("runnerscale_budget_used_ratio", ratio, Supplier::get)
                 .description("Month-to-date spend of the pool over its monthly budget")
                 .tag("pool", pool)
+                // the supplier is referenced by nothing else: held weakly (the default), it is collected and the
+                // gauge reads NaN
+                .strongReference(true)
                 .register(registry);
     }
 

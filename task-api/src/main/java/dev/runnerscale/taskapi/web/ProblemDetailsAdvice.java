@@ -11,6 +11,7 @@ import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.security.web.firewall.RequestRejectedException;
 import org.springframework.validation.FieldError;
 import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
@@ -32,6 +33,17 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(ApiProblem.class)
     ResponseEntity<ProblemDetail> apiProblem(ApiProblem problem) {
+        return ResponseEntity.status(problem.status()).body(problem.toProblemDetail());
+    }
+
+    /**
+     * Spring Security's firewall checks header and parameter values when they are read, which for most of them is
+     * in argument resolution, inside MVC: a refusal there is the client's input too.
+     */
+    @ExceptionHandler(RequestRejectedException.class)
+    ResponseEntity<ProblemDetail> rejected(RequestRejectedException rejected) {
+        log.debug("Request refused by the firewall: {}", rejected.getMessage());
+        ApiProblem problem = ApiProblem.rejectedRequest();
         return ResponseEntity.status(problem.status()).body(problem.toProblemDetail());
     }
 

@@ -30,6 +30,8 @@ public class ProblemErrorReportValve extends ErrorReportValve {
         String title = resolved != null ? resolved.getReasonPhrase() : "Error";
         try {
             response.setContentType("application/problem+json");
+            response.setHeader("X-Content-Type-Options", "nosniff");
+            response.setHeader("Cache-Control", "no-store");
             response.setCharacterEncoding("utf-8");
             Writer writer = response.getReporter();
             if (writer != null) {

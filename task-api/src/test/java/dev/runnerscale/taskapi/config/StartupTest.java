@@ -26,7 +26,8 @@ class StartupTest {
 
     /** Starts the real application with the given settings as command-line arguments (highest precedence). */
     private static void start(Map<String, Object> settings) {
-        List<String> args = new ArrayList<>(List.of("--server.port=0", "--spring.main.banner-mode=off"));
+        List<String> args = new ArrayList<>(
+                List.of("--server.port=0", "--management.server.port=0", "--spring.main.banner-mode=off"));
         settings.forEach((key, value) -> args.add("--" + key + "=" + value));
         new SpringApplicationBuilder(TaskApiApplication.class)
                 .run(args.toArray(String[]::new))

@@ -83,6 +83,7 @@ class TwoInstancesConcurrencyTest {
         // test classes' shared context (StructuredLoggingTest reads its log lines).
         List<String> args = new ArrayList<>(List.of(
                 "--server.port=0",
+                "--management.server.port=0",
                 "--taskapi.bootstrap-token=" + BOOTSTRAP,
                 "--spring.jmx.enabled=false",
                 "--spring.main.banner-mode=off",

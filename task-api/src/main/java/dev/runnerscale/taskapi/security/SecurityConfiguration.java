@@ -1,0 +1,76 @@
+package dev.runnerscale.taskapi.security;
+
+import dev.runnerscale.taskapi.tokens.TokenAuthenticationProvider;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.security.authentication.ProviderManager;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.oauth2.server.resource.web.authentication.BearerTokenAuthenticationConverter;
+import org.springframework.security.oauth2.server.resource.web.authentication.BearerTokenAuthenticationFilter;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.AuthenticationConverter;
+import org.springframework.security.web.firewall.StrictHttpFirewall;
+
+/**
+ * The one filter chain of the Task API. Who may call what:
+ *
+ * <ul>
+ *   <li>{@code /admin/**}: a token with {@code admin}; {@code /tasks/**}: {@code tasks:read} to read (GET, HEAD,
+ *       OPTIONS), {@code tasks:write} for anything else ({@link RouteScopes});
+ *   <li>everything else ({@code /health}, {@code /v3/api-docs}, {@code /error}, and paths that are no route, which
+ *       MVC answers 404) needs no token. {@code RouteSecurityTest} enumerates every route MVC maps and fails when
+ *       one outside its short public list answers without a token.
+ * </ul>
+ *
+ * Actuator is not on this port at all ({@code management.server.port}); Spring Boot applies this chain there too,
+ * where the catch-all lets the probes and the scrape through.
+ */
+@Configuration(proxyBeanMethods = false)
+class SecurityConfiguration {
+
+    @Bean
+    SecurityFilterChain apiSecurity(
+            HttpSecurity http, TokenAuthenticationProvider tokens, RouteScopes scopes, SecurityProblems problems) {
+        // Spring Security's RFC 6750 parsing of "Authorization: Bearer <token>" in front of our token store, on the
+        // protected routes only: a probe or a scrape that happens to carry a header of its own is no token of ours.
+        BearerTokenAuthenticationConverter bearerTokens = new BearerTokenAuthenticationConverter();
+        AuthenticationConverter protectedRoutesOnly =
+                request -> scopes.required(request).isPresent() ? bearerTokens.convert(request) : null;
+        BearerTokenAuthenticationFilter bearer =
+                new BearerTokenAuthenticationFilter(new ProviderManager(tokens), protectedRoutesOnly);
+        bearer.setAuthenticationEntryPoint(problems);
+        http
+                // CSRF protection guards cookie sessions, which a browser attaches on its own; a bearer token sits in a
+                // header that only the client's own code sets, and there are no cookies or sessions here at all.
+                .csrf(AbstractHttpConfigurer::disable)
+                .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .requestCache(AbstractHttpConfigurer::disable)
+                .logout(AbstractHttpConfigurer::disable)
+                .servletApi(AbstractHttpConfigurer::disable)
+                .addFilter(bearer)
+                .exceptionHandling(
+                        errors -> errors.authenticationEntryPoint(problems).accessDeniedHandler(problems))
+                .authorizeHttpRequests(requests -> {
+                    scopes.rules()
+                            .forEach(rule -> requests.requestMatchers(rule.matcher())
+                                    .hasAuthority(rule.scope().authority()));
+                    requests.anyRequest().permitAll();
+                });
+        // Spring Security's default headers stay on every answer: X-Content-Type-Options: nosniff,
+        // Cache-Control: no-cache, no-store, max-age=0, must-revalidate, X-Frame-Options: DENY.
+        return http.build();
+    }
+
+    /**
+     * Spring Security's strict firewall with its defaults, declared so that it is visible: it refuses, before any
+     * routing, a method outside GET/HEAD/POST/PUT/PATCH/DELETE/OPTIONS, {@code ;}, an encoded {@code /}, {@code \},
+     * {@code .} or {@code %}, {@code ..} and {@code //} segments, and non-printable characters in the path, header
+     * names and values, and parameters. {@link SecurityProblems} answers them with a 400 problem detail.
+     */
+    @Bean
+    StrictHttpFirewall httpFirewall() {
+        return new StrictHttpFirewall();
+    }
+}

@@ -83,7 +83,8 @@ class RunnersApiTest extends AutoscalerTestBase {
         assertThat(pool.get("desired").asInt()).isBetween(2, 5);
         assertThat(pool.get("lastDecision").get("reason").asString()).isNotBlank();
 
-        await().untilAsserted(() -> assertThat(get("/actuator/prometheus").body())
+        await().untilAsserted(() -> assertThat(
+                        management().get("/actuator/prometheus", null).body())
                 .contains("gha_max_runners{pool=\"linux-x64-large\"} 5.0")
                 .contains("gha_min_runners{pool=\"linux-x64-large\"} 1.0")
                 .contains("runnerscale_reconcile_seconds_count")
@@ -121,7 +122,8 @@ class RunnersApiTest extends AutoscalerTestBase {
         assertThat(pool.get("unregistered").asLong()).isGreaterThanOrEqualTo(1);
         assertThat(pool.get("idle").asLong()).isZero();
         assertThat(pool.get("busy").asLong()).isZero();
-        await().untilAsserted(() -> assertThat(get("/actuator/prometheus").body())
+        await().untilAsserted(() -> assertThat(
+                        management().get("/actuator/prometheus", null).body())
                 .contains("gha_registered_runners{pool=\"linux-x64-large\"} 0.0")
                 .contains("gha_idle_runners{pool=\"linux-x64-large\"} 0.0"));
         // Still capacity for the policy: the running pod is kept and the pool never exceeds its max.

@@ -2,6 +2,7 @@ package dev.runnerscale.autoscaler.web;
 
 import dev.runnerscale.autoscaler.jobs.LedgerOverloadedException;
 import dev.runnerscale.autoscaler.jobs.LedgerUnavailableException;
+import org.apache.tomcat.util.http.InvalidParameterException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
@@ -41,6 +42,18 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
         return ResponseEntity.status(HttpStatus.BAD_REQUEST)
                 .contentType(MediaType.APPLICATION_PROBLEM_JSON)
                 .body(RejectedRequest.problem());
+    }
+
+    /** Tomcat refuses a query parameter it cannot decode (invalid UTF-8) when the handler reads it. */
+    @ExceptionHandler(InvalidParameterException.class)
+    ResponseEntity<ProblemDetail> undecodableParameter(InvalidParameterException e) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(
+                HttpStatus.BAD_REQUEST, "a query parameter is not valid percent-encoded UTF-8");
+        problem.setType(ProblemException.typeUri("invalid-parameter"));
+        problem.setTitle("Invalid parameter");
+        return ResponseEntity.status(HttpStatus.BAD_REQUEST)
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .body(problem);
     }
 
     /** The ledger queue is full: GitHub counts the delivery as failed, and the redelivery job recovers it. */

@@ -3,6 +3,7 @@ package dev.runnerscale.autoscaler.web;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.boot.webmvc.error.ErrorController;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
@@ -26,7 +27,10 @@ class ProblemErrorController implements ErrorController {
                 : HttpStatus.NOT_FOUND;
         ProblemDetail problem = ProblemDetail.forStatus(status);
         problem.setTitle(status.getReasonPhrase());
+        // Set here too: a request Tomcat refused itself (TRACE) is dispatched here without passing Spring Security.
         return ResponseEntity.status(status)
+                .header("X-Content-Type-Options", "nosniff")
+                .header(HttpHeaders.CACHE_CONTROL, "no-store")
                 .contentType(MediaType.APPLICATION_PROBLEM_JSON)
                 .body(problem);
     }

@@ -2,6 +2,7 @@ package dev.runnerscale.taskapi.web;
 
 import java.util.List;
 import java.util.Map;
+import org.apache.tomcat.util.http.InvalidParameterException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,6 +45,14 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
     ResponseEntity<ProblemDetail> rejected(RequestRejectedException rejected) {
         log.debug("Request refused by the firewall: {}", rejected.getMessage());
         ApiProblem problem = ApiProblem.rejectedRequest();
+        return ResponseEntity.status(problem.status()).body(problem.toProblemDetail());
+    }
+
+    /** Tomcat refuses a query parameter it cannot decode (invalid UTF-8) when the handler reads it. */
+    @ExceptionHandler(InvalidParameterException.class)
+    ResponseEntity<ProblemDetail> undecodableParameter(InvalidParameterException e) {
+        ApiProblem problem =
+                ApiProblem.badRequest("invalid-parameter", "A query parameter is not valid percent-encoded UTF-8.");
         return ResponseEntity.status(problem.status()).body(problem.toProblemDetail());
     }
 

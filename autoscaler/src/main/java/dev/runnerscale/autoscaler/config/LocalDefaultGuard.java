@@ -10,12 +10,15 @@ import org.springframework.boot.context.properties.source.ConfigurationPropertyS
 import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyState;
 import org.springframework.boot.origin.Origin;
+import org.springframework.boot.origin.OriginTrackedResource;
+import org.springframework.boot.origin.PropertySourceOrigin;
 import org.springframework.boot.origin.TextResourceOrigin;
 import org.springframework.context.EnvironmentAware;
 import org.springframework.context.annotation.Profile;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.Environment;
 import org.springframework.core.io.ClassPathResource;
+import org.springframework.core.io.Resource;
 import org.springframework.stereotype.Component;
 
 /**
@@ -105,11 +108,19 @@ class LocalDefaultGuard implements BeanFactoryPostProcessor, EnvironmentAware {
     }
 
     private static boolean isLocalDefaults(Origin origin) {
-        for (Origin o = origin; o != null; o = o.getParent()) {
-            if (o instanceof TextResourceOrigin text
-                    && text.getResource() instanceof ClassPathResource resource
-                    && resource.getPath().equals(LOCAL_DEFAULTS)) {
-                return true;
+        // A property read through the environment carries its file's origin inside a PropertySourceOrigin.
+        for (Origin o = origin;
+                o != null;
+                o = o instanceof PropertySourceOrigin source && source.getOrigin() != null
+                        ? source.getOrigin()
+                        : o.getParent()) {
+            if (o instanceof TextResourceOrigin text) {
+                Resource resource = text.getResource();
+                if (resource instanceof OriginTrackedResource tracked) {
+                    resource = tracked.getResource();
+                }
+                return resource instanceof ClassPathResource file
+                        && file.getPath().equals(LOCAL_DEFAULTS);
             }
         }
         return false;

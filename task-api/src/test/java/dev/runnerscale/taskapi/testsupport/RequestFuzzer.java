@@ -106,19 +106,24 @@ public final class RequestFuzzer {
     };
 
     private final Random random;
+    private final String[] routes;
     private final String[] words;
     private final String[] tokens;
     private final String[] jsonBodies;
     private final String[] extraHeaders;
 
     /**
-     * @param words the API's own path segments (a route is built from them more often than not)
+     * @param routes the API's own paths ({@code {id}} stands for a random UUID), sent as they are or mutated for about
+     *     a third of the requests, so that the application behind the routing is reached too
+     * @param words the API's own path segments (other paths are built from them more often than not)
      * @param tokens values for {@code Authorization} besides the malformed ones generated here
      * @param jsonBodies valid bodies of the API, which the fuzzer sends as they are and mutated
      * @param extraHeaders header names the API reads (their values are random)
      */
-    public RequestFuzzer(long seed, String[] words, String[] tokens, String[] jsonBodies, String[] extraHeaders) {
+    public RequestFuzzer(
+            long seed, String[] routes, String[] words, String[] tokens, String[] jsonBodies, String[] extraHeaders) {
         this.random = new Random(seed);
+        this.routes = routes;
         this.words = words;
         this.tokens = tokens;
         this.jsonBodies = jsonBodies;
@@ -166,6 +171,13 @@ public final class RequestFuzzer {
 
     private String target() {
         StringBuilder path = new StringBuilder();
+        if (random.nextInt(3) == 0) {
+            path.append(pick(routes).replace("{id}", UUID.randomUUID().toString()));
+            if (random.nextInt(4) == 0) {
+                path.append(pick(ODD_SEGMENTS));
+            }
+            return query(path);
+        }
         int segments = 1 + random.nextInt(4);
         for (int i = 0; i < segments; i++) {
             path.append('/');
@@ -188,6 +200,10 @@ public final class RequestFuzzer {
         if (random.nextInt(15) == 0) {
             path.append('/');
         }
+        return query(path);
+    }
+
+    private String query(StringBuilder path) {
         if (random.nextInt(4) == 0) {
             path.append('?');
             int params = 1 + random.nextInt(3);
@@ -215,7 +231,7 @@ public final class RequestFuzzer {
             }
             case 6 -> ("[".repeat(2000) + "]".repeat(2000)).getBytes(StandardCharsets.UTF_8);
             case 7 ->
-                ("{\"title\":\"" + "x".repeat(20_000 + random.nextInt(50_000)) + "\"}")
+                ("{\"title\":\"" + "x".repeat(20_000 + random.nextInt(80_000)) + "\"}")
                         .getBytes(StandardCharsets.UTF_8);
             case 8 -> json.getBytes(StandardCharsets.UTF_16);
             default -> new byte[0];

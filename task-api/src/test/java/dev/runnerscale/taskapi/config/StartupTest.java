@@ -61,6 +61,17 @@ class StartupTest {
                         .doesNotContain("short-secret"));
     }
 
+    @Test
+    void aBootstrapTokenNoBearerHeaderCouldCarryFailsStartUpWithoutEchoingIt() {
+        Map<String, Object> properties = new java.util.HashMap<>(EmbeddedDatabase.springProperties("taskapi_test"));
+        properties.put("taskapi.bootstrap-token", "tapi_with spaces and !characters-0123456789");
+        assertThatThrownBy(() -> start(properties))
+                .satisfies(failure -> assertThat(messages(failure))
+                        .contains("taskapi.bootstrap-token")
+                        .contains("bearer token")
+                        .doesNotContain("with spaces"));
+    }
+
     @Nested
     class DatabaseUrlSetting {
 

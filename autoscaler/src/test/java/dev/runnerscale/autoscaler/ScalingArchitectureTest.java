@@ -37,6 +37,79 @@ class ScalingArchitectureTest {
                 .check(CLASSES);
     }
 
+    private static final String[] FRAMEWORKS = {
+        "org.springframework..",
+        "io.fabric8..",
+        "software.amazon..",
+        "com.fasterxml.jackson..",
+        "tools.jackson..",
+        "jakarta..",
+        "io.micrometer..",
+        "io.github.resilience4j..",
+        "org.kohsuke..",
+        "java.sql..",
+        "org.slf4j.."
+    };
+
+    @Test
+    void costCoreIsPlainJavaWithExactMoney() {
+        noClasses()
+                .that()
+                .resideInAPackage("dev.runnerscale.autoscaler.cost")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(FRAMEWORKS)
+                .orShould()
+                .dependOnClassesThat()
+                .resideInAnyPackage("dev.runnerscale.autoscaler.pools..", "dev.runnerscale.autoscaler.runners..")
+                .because("cost arithmetic is pure: values in, amounts out, BigDecimal only")
+                .check(CLASSES);
+        noClasses()
+                .that()
+                .resideInAPackage("dev.runnerscale.autoscaler.cost")
+                .should()
+                .callMethod(java.math.BigDecimal.class, "doubleValue")
+                .orShould()
+                .callMethod(java.math.BigDecimal.class, "valueOf", double.class)
+                .orShould()
+                .callConstructor(java.math.BigDecimal.class, double.class)
+                .because("no floating point holds or sums money")
+                .check(CLASSES);
+    }
+
+    @Test
+    void capacityPolicyAndInterruptionRulesArePlainJava() {
+        noClasses()
+                .that()
+                .resideInAPackage("dev.runnerscale.autoscaler.capacity")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(FRAMEWORKS)
+                .orShould()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "dev.runnerscale.autoscaler.pools..",
+                        "dev.runnerscale.autoscaler.runners..",
+                        "dev.runnerscale.autoscaler.aws..",
+                        "dev.runnerscale.autoscaler.nodes..")
+                .because("the capacity decision is pure, beside ScalingPolicy: no AWS, Kubernetes or framework types")
+                .check(CLASSES);
+        noClasses()
+                .that()
+                .haveSimpleNameStartingWith("InterruptionClassifier")
+                .or()
+                .haveSimpleNameStartingWith("RerunRule")
+                .or()
+                .haveSimpleName("NodeNotice")
+                .or()
+                .haveSimpleName("NoticeKind")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(FRAMEWORKS)
+                .because("reading notices and the re-run rule are pure")
+                .check(CLASSES);
+    }
+
     @Test
     void runnerPodFactoryBuildsObjectsAndNeverCallsTheApiServer() {
         noClasses()

@@ -1,5 +1,6 @@
 package dev.runnerscale.autoscaler.api;
 
+import dev.runnerscale.autoscaler.cost.accounting.JobCost;
 import dev.runnerscale.autoscaler.jobs.LedgerJob;
 import java.time.Instant;
 import java.util.List;
@@ -25,9 +26,15 @@ record JobView(
         boolean refused,
         String lastDeliveryId,
         Instant firstReceivedAt,
-        Instant lastReceivedAt) {
+        Instant lastReceivedAt,
+        JobCost cost) {
 
     static JobView of(LedgerJob j) {
+        return of(j, null);
+    }
+
+    /** The row with its cost ({@code null} until the cost of its runner is known). */
+    static JobView of(LedgerJob j, JobCost cost) {
         return new JobView(
                 j.id(),
                 j.runId(),
@@ -48,6 +55,7 @@ record JobView(
                 j.refused(),
                 j.lastDeliveryId(),
                 j.firstReceivedAt(),
-                j.lastReceivedAt());
+                j.lastReceivedAt(),
+                cost);
     }
 }

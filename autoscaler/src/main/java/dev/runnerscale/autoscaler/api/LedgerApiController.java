@@ -1,5 +1,6 @@
 package dev.runnerscale.autoscaler.api;
 
+import dev.runnerscale.autoscaler.cost.accounting.CostAccountant;
 import dev.runnerscale.autoscaler.jobs.JobLedger;
 import dev.runnerscale.autoscaler.jobs.PoolJobCounts;
 import dev.runnerscale.autoscaler.pools.PoolsProperties;
@@ -23,16 +24,26 @@ class LedgerApiController {
     private final JobLedger ledger;
     private final PoolsProperties pools;
     private final ObjectProvider<RunnerReconciler> runners;
+    private final ObjectProvider<CostAccountant> costs;
 
-    LedgerApiController(JobLedger ledger, PoolsProperties pools, ObjectProvider<RunnerReconciler> runners) {
+    LedgerApiController(
+            JobLedger ledger,
+            PoolsProperties pools,
+            ObjectProvider<RunnerReconciler> runners,
+            ObjectProvider<CostAccountant> costs) {
         this.ledger = ledger;
         this.pools = pools;
         this.runners = runners;
+        this.costs = costs;
     }
 
     @GetMapping("/jobs/{id}")
     JobView job(@PathVariable long id) {
-        return ledger.find(id).map(JobView::of).orElseThrow(() -> new JobNotFoundException(id));
+        CostAccountant accountant = costs.getIfAvailable();
+        return ledger.find(id)
+                .map(j -> JobView.of(
+                        j, accountant == null ? null : accountant.costOf(id).orElse(null)))
+                .orElseThrow(() -> new JobNotFoundException(id));
     }
 
     @GetMapping("/pools")
@@ -53,6 +64,8 @@ class LedgerApiController {
     private PoolView view(PoolsProperties.Pool pool, Map<String, PoolJobCounts> counts) {
         PoolJobCounts demand = counts.getOrDefault(pool.name(), PoolJobCounts.empty(pool.name()));
         RunnerReconciler reconciler = runners.getIfAvailable();
-        return reconciler == null ? PoolView.of(pool, demand) : PoolView.of(pool, demand, reconciler.statusNow(pool));
+        return reconciler == null
+                ? PoolView.of(pool, demand)
+                : PoolView.of(pool, demand, reconciler.operatorView().statusNow(pool));
     }
 }

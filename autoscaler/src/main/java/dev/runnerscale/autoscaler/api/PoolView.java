@@ -8,7 +8,8 @@ import java.util.List;
 /**
  * One pool as {@code GET /api/v1/pools} shows it: its configuration, the ledger's demand and, when this replica runs
  * the runners feature, its runners by state and the last scaling decision ({@code lastDecision} is null on a replica
- * that has not reconciled the pool yet, for example a follower).
+ * that has not reconciled the pool yet, for example a follower); {@code hold} says why the pool's work waits, when
+ * GitHub or the API server refused its calls (null otherwise).
  */
 public record PoolView(
         String name,
@@ -24,7 +25,8 @@ public record PoolView(
         Long busy,
         Long unregistered,
         Long failed,
-        PoolStatus.LastDecision lastDecision) {
+        PoolStatus.LastDecision lastDecision,
+        PoolStatus.Hold hold) {
 
     public static PoolView of(PoolsProperties.Pool pool, PoolJobCounts counts) {
         return new PoolView(
@@ -35,6 +37,7 @@ public record PoolView(
                 counts.queued(),
                 counts.waiting(),
                 counts.inProgress(),
+                null,
                 null,
                 null,
                 null,
@@ -60,6 +63,7 @@ public record PoolView(
                 runners.busy(),
                 runners.unregistered(),
                 runners.failed(),
-                runners.lastDecision());
+                runners.lastDecision(),
+                runners.hold());
     }
 }

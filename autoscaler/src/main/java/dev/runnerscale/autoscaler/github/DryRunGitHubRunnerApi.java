@@ -1,7 +1,9 @@
 package dev.runnerscale.autoscaler.github;
 
 import dev.runnerscale.autoscaler.pools.PoolsProperties.GitHubScope;
+import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * No credentials: nothing is sent to GitHub and nothing is pretended. Registration is unsupported (callers check
@@ -25,6 +27,16 @@ final class DryRunGitHubRunnerApi implements GitHubRunnerApi {
     @Override
     public RunnerRemoval removeRunner(GitHubScope scope, long runnerId) {
         return RunnerRemoval.NOT_FOUND;
+    }
+
+    @Override
+    public Optional<Instant> heldUntil(GitHubScope scope) {
+        return Optional.empty();
+    }
+
+    @Override
+    public Optional<RateBudget> budget(GitHubScope scope) {
+        return Optional.empty();
     }
 
     @Override

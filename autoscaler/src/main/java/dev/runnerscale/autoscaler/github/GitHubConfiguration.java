@@ -1,14 +1,10 @@
 package dev.runnerscale.autoscaler.github;
 
+import dev.runnerscale.autoscaler.pools.PoolsProperties;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.time.Clock;
-import java.util.Optional;
-import org.kohsuke.github.authorization.AuthorizationProvider;
-import org.kohsuke.github.authorization.ImmutableAuthorizationProvider;
-import org.kohsuke.github.extras.authorization.JWTTokenProvider;
+import java.util.Set;
+import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -36,8 +32,8 @@ public class GitHubConfiguration {
     @Bean
     @Conditional(GitHubCredentialsCondition.Absent.class)
     GitHubRunnerApi dryRunGitHubRunnerApi() {
-        log.warn("GitHub dry run: no credentials configured (set runnerscale.github.app-id, private-key and"
-                + " installation-id, or runnerscale.github.token). Nothing is sent to GitHub: runner registration"
+        log.warn("GitHub dry run: no credentials configured (set runnerscale.github.app-id and private-key, or"
+                + " runnerscale.github.token). Nothing is sent to GitHub: runner registration"
                 + " is skipped, missed-event repair and webhook redelivery are off.");
         return new DryRunGitHubRunnerApi();
     }
@@ -71,14 +67,43 @@ public class GitHubConfiguration {
         }
 
         @Bean
-        GitHubCredentials gitHubCredentials(GitHubProperties properties, GitHubHttp http, ObjectProvider<Clock> clock) {
+        GitHubCredentials gitHubCredentials(
+                GitHubProperties properties,
+                GitHubHttp http,
+                ObjectProvider<Clock> clock,
+                ObjectProvider<PoolsProperties> pools) {
             GitHubCredentials credentials =
                     GitHubCredentials.from(properties, http, clock.getIfAvailable(Clock::systemUTC));
             log.info(
                     "GitHub access to {} as {}",
                     properties.apiUrl(),
-                    properties.mode().name().toLowerCase(java.util.Locale.ROOT));
+                    switch (properties.mode()) {
+                        case TOKEN -> "a personal access token";
+                        case APP ->
+                            properties.installationId() == null
+                                    ? "GitHub App " + properties.appId() + ", installation looked up per scope"
+                                    : "GitHub App " + properties.appId() + ", installation "
+                                            + properties.installationId() + " for every scope";
+                        case DRY_RUN -> "dry run";
+                    });
+            warnWhenAPinServesSeveralOwners(properties, pools.getIfAvailable());
             return credentials;
+        }
+
+        private static void warnWhenAPinServesSeveralOwners(GitHubProperties properties, PoolsProperties pools) {
+            if (properties.installationId() == null || pools == null) {
+                return;
+            }
+            Set<String> owners = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+            pools.pools().forEach(p -> owners.add(p.github().owner()));
+            if (owners.size() > 1) {
+                log.warn(
+                        "runnerscale.github.installation-id pins installation {} for the pools of {}: an App"
+                                + " installation serves one account, so GitHub will refuse the others. Leave"
+                                + " installation-id unset to look each owner's installation up.",
+                        properties.installationId(),
+                        owners);
+            }
         }
 
         @Bean
@@ -88,59 +113,22 @@ public class GitHubConfiguration {
                 GitHubCredentials credentials,
                 ObjectProvider<JsonMapper> json) {
             return new GitHubRateLimitProbe(
-                    properties, http, credentials.installation(), json.getIfAvailable(JsonMapper::new));
+                    properties, http, credentials.withoutLookup(), json.getIfAvailable(JsonMapper::new));
         }
 
         @Bean
         GitHubRunnerApi gitHubRunnerApi(GitHubHttp http, GitHubCredentials credentials) {
-            return new RestGitHubRunnerApi(http, credentials.installation());
+            return new RestGitHubRunnerApi(http, credentials);
         }
 
         @Bean
         GitHubJobApi gitHubJobApi(GitHubHttp http, GitHubCredentials credentials, ObjectProvider<Clock> clock) {
-            return new RestGitHubJobApi(http, credentials.installation(), clock.getIfAvailable(Clock::systemUTC));
+            return new RestGitHubJobApi(http, credentials, clock.getIfAvailable(Clock::systemUTC));
         }
 
         @Bean
-        @Conditional(GitHubCredentialsCondition.App.class)
         GitHubHookDeliveries gitHubHookDeliveries(GitHubHttp http, GitHubCredentials credentials) {
-            return new RestGitHubHookDeliveries(http, credentials.app().orElseThrow());
-        }
-    }
-
-    /**
-     * The authorisations in use: {@code installation} for repository and organisation endpoints (installation
-     * token or PAT), {@code app} (the App JWT) for the App's own endpoints, absent with a PAT.
-     */
-    public record GitHubCredentials(AuthorizationProvider installation, Optional<AuthorizationProvider> app) {
-
-        static GitHubCredentials from(GitHubProperties properties, GitHubHttp http, Clock clock) {
-            if (properties.mode() == GitHubProperties.Mode.TOKEN) {
-                return new GitHubCredentials(
-                        ImmutableAuthorizationProvider.fromOauthToken(properties.token()), Optional.empty());
-            }
-            JWTTokenProvider jwt = new JWTTokenProvider(
-                    String.valueOf(properties.appId()), PrivateKeys.parse(privateKeyPem(properties)));
-            InstallationTokenProvider installation = new InstallationTokenProvider(
-                    http, jwt, properties.installationId(), clock, properties.tokenRefreshMargin());
-            return new GitHubCredentials(installation, Optional.of(jwt));
-        }
-
-        private static String privateKeyPem(GitHubProperties properties) {
-            if (properties.privateKeyFile() == null) {
-                return properties.privateKey();
-            }
-            try {
-                return Files.readString(properties.privateKeyFile());
-            } catch (IOException e) {
-                throw new UncheckedIOException(
-                        "runnerscale.github.private-key-file cannot be read: " + properties.privateKeyFile(), e);
-            }
-        }
-
-        @Override
-        public String toString() {
-            return "GitHubCredentials[<redacted>]";
+            return new RestGitHubHookDeliveries(http, credentials);
         }
     }
 }

@@ -45,14 +45,4 @@ public final class GitHubCredentialsCondition {
                     : ConditionOutcome.match("no GitHub credentials: dry run");
         }
     }
-
-    /** A GitHub App is configured (its JWT reaches the App's own endpoints, e.g. webhook deliveries). */
-    public static final class App extends SpringBootCondition {
-        @Override
-        public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
-            return app(context.getEnvironment())
-                    ? ConditionOutcome.match("GitHub App configured")
-                    : ConditionOutcome.noMatch("no GitHub App");
-        }
-    }
 }

@@ -15,9 +15,10 @@ import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.kohsuke.github.authorization.AuthorizationProvider;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
@@ -33,11 +34,16 @@ import tools.jackson.databind.node.MissingNode;
 
 /**
  * The one place that sends a request to GitHub and classifies the answer. Every call passes, in this order, the
- * shared {@link GitHubGate} (a wait GitHub asked for), the circuit breaker, and our rate limiter; then the answer
- * is classified: 2xx (and statuses the caller declared, e.g. 404) are returned; a rate limit closes the gate and
- * raises {@link GitHubRateLimitedException}; 5xx, I/O errors and timeouts count as circuit-breaker failures and
- * raise {@link GitHubUnavailableException}; other 4xx raise {@link GitHubRejectedException}. Nothing is retried
- * here: the caller's next pass is the only retry layer.
+ * {@link GitHubGate} of its credential (a wait GitHub asked for), the circuit breaker, and our rate limiter; then the
+ * answer is classified: 2xx (and statuses the caller declared, e.g. 404) are returned; a rate limit closes the
+ * credential's gate and raises {@link GitHubRateLimitedException}; 5xx, I/O errors, timeouts and unreadable answers
+ * count as circuit-breaker failures and raise {@link GitHubUnavailableException}; other non-2xx answers (401, a 403
+ * that is no rate limit, an undeclared 404, 409, 422, …) raise {@link GitHubRejectedException} and count as
+ * successes for the breaker (GitHub is up). Every answer's {@code X-RateLimit-*} headers update its credential's
+ * {@link RateBudget}. Nothing is retried here: the caller's next pass is the only retry layer.
+ *
+ * <p>The gate and the budgets are per credential, because GitHub counts its limits per credential; the circuit
+ * breaker and our pace limiter are one each, because GitHub's health and our own pace are one.
  */
 public final class GitHubHttp {
 
@@ -54,6 +60,10 @@ public final class GitHubHttp {
     private final GitHubMetrics metrics;
     private final Clock clock;
     private final Duration rateLimitBackoff;
+    private final Duration waitInOpenState;
+    private final Map<String, RateBudget> budgets = new ConcurrentHashMap<>();
+    /** When the circuit last opened, on our clock (resilience4j keeps its own, not injectable, time). */
+    private volatile Instant circuitOpenedAt = Instant.MIN;
 
     public GitHubHttp(
             GitHubProperties properties, JsonMapper json, GitHubGate gate, GitHubMetrics metrics, Clock clock) {
@@ -88,6 +98,13 @@ public final class GitHubHttp {
                 .permittedNumberOfCallsInHalfOpenState(cb.permittedCallsInHalfOpenState())
                 .build());
         this.circuitBreaker = circuitBreakers.circuitBreaker("github");
+        this.waitInOpenState = cb.waitInOpenState();
+        circuitBreaker.getEventPublisher().onStateTransition(event -> {
+            CircuitBreaker.State to = event.getStateTransition().getToState();
+            if (to == CircuitBreaker.State.OPEN || to == CircuitBreaker.State.FORCED_OPEN) {
+                circuitOpenedAt = clock.instant();
+            }
+        });
         GitHubProperties.RateLimiter rl = properties.rateLimiter();
         this.rateLimiters = RateLimiterRegistry.of(RateLimiterConfig.custom()
                 .limitForPeriod(rl.limitForPeriod())
@@ -114,23 +131,51 @@ public final class GitHubHttp {
     }
 
     /**
+     * Until when calls with {@code credential} will not be sent: a wait GitHub asked of that credential, or the open
+     * circuit (GitHub's health, one for all credentials), whichever ends later; empty when a call may go now.
+     */
+    Optional<Instant> heldUntil(GitHubCredential credential) {
+        Optional<Instant> gated = gate.closedUntil(credential.id());
+        Optional<Instant> open = circuitOpenUntil();
+        if (gated.isPresent() && open.isPresent()) {
+            return Optional.of(gated.get().isAfter(open.get()) ? gated.get() : open.get());
+        }
+        return gated.isPresent() ? gated : open;
+    }
+
+    private Optional<Instant> circuitOpenUntil() {
+        CircuitBreaker.State state = circuitBreaker.getState();
+        if (state == CircuitBreaker.State.FORCED_OPEN) {
+            return Optional.of(clock.instant().plus(waitInOpenState));
+        }
+        if (state != CircuitBreaker.State.OPEN) {
+            return Optional.empty();
+        }
+        // Past the wait the breaker lets a probe through on the next call: not held any more.
+        Instant until = circuitOpenedAt.plus(waitInOpenState);
+        return clock.instant().isBefore(until) ? Optional.of(until) : Optional.empty();
+    }
+
+    /** The credential's budget as its last answer with {@code X-RateLimit-*} headers told. */
+    Optional<RateBudget> budget(GitHubCredential credential) {
+        return Optional.ofNullable(budgets.get(credential.id()));
+    }
+
+    /**
      * One request.
      *
      * @param call what to send; {@code uriTemplate} is expanded (and its variables encoded) against the API URL
      * @return the answer when its status is 2xx or one of {@code call.accepted()}
      */
-    public GitHubResponse send(GitHubCall call) {
+    GitHubResponse send(GitHubCall call) {
         GitHubOperation op = call.operation();
-        // Credentials first: minting an installation token is itself a guarded call, and must not run while
-        // this call holds a circuit-breaker or rate-limiter permit.
-        String authorization = authorization(call.auth());
-        Optional<Instant> closed = gate.closedUntil();
-        if (closed.isPresent()) {
-            metrics.record(op, GitHubOutcome.REFUSED);
-            throw new GitHubRateLimitedException(
-                    "GitHub " + op.tag() + " not sent: waiting for GitHub's rate limit until " + closed.get(),
-                    closed.get());
-        }
+        GitHubCredential credential = call.credential();
+        // The credential's own wait first: a held credential neither sends nor mints a token for nothing.
+        refuseWhileGated(op, credential);
+        // Credentials next: minting an installation token is itself a guarded call (with the App's credential), and
+        // must not run while this call holds a circuit-breaker or rate-limiter permit.
+        String authorization = authorization(credential);
+        refuseWhileGated(op, credential);
         if (!circuitBreaker.tryAcquirePermission()) {
             metrics.record(op, GitHubOutcome.CIRCUIT_OPEN);
             throw new GitHubUnavailableException("GitHub " + op.tag() + " not sent: circuit breaker is open");
@@ -141,7 +186,7 @@ public final class GitHubHttp {
             Instant retryAt =
                     clock.instant().plus(rateLimiter.getRateLimiterConfig().getLimitRefreshPeriod());
             throw new GitHubRateLimitedException(
-                    "GitHub " + op.tag() + " not sent: local rate limiter has no permit", retryAt);
+                    "GitHub " + op.tag() + " not sent: local rate limiter has no permit", retryAt, null);
         }
         long start = circuitBreaker.getCurrentTimestamp();
         Raw raw;
@@ -152,7 +197,7 @@ public final class GitHubHttp {
             metrics.record(op, GitHubOutcome.ERROR);
             throw new GitHubUnavailableException("GitHub " + op.tag() + " failed: " + e.getMessage(), e);
         }
-        if (raw.status() == 401 && call.auth() instanceof RevocableAuthorization revocable) {
+        if (raw.status() == 401 && credential.authorization() instanceof RevocableAuthorization revocable) {
             // A revoked or rotated installation token is refused long before its expiry: drop it, so the next
             // call mints a fresh one instead of failing until the scheduled renewal.
             revocable.rejected(authorization);
@@ -160,16 +205,47 @@ public final class GitHubHttp {
         return classify(call, raw, start);
     }
 
+    private void refuseWhileGated(GitHubOperation op, GitHubCredential credential) {
+        Optional<Instant> closed = gate.closedUntil(credential.id());
+        if (closed.isPresent()) {
+            metrics.record(op, GitHubOutcome.REFUSED);
+            throw new GitHubRateLimitedException(
+                    "GitHub " + op.tag() + " not sent: waiting for GitHub's rate limit of " + credential.id()
+                            + " until " + closed.get(),
+                    closed.get(),
+                    credential.id());
+        }
+    }
+
+    private void recordBudget(GitHubCredential credential, HttpHeaders headers) {
+        String remainingHeader = headers.getFirst("X-RateLimit-Remaining");
+        if (remainingHeader == null) {
+            return;
+        }
+        long remaining;
+        try {
+            remaining = Long.parseLong(remainingHeader.trim());
+        } catch (NumberFormatException e) {
+            // A malformed header leaves the last known values in place; it decides nothing.
+            return;
+        }
+        metrics.rateLimitRemaining(credential.account(), remaining);
+        String limitHeader = headers.getFirst("X-RateLimit-Limit");
+        Optional<Instant> reset = RateLimitRules.parseReset(headers, clock.instant());
+        if (limitHeader == null || reset.isEmpty()) {
+            return;
+        }
+        try {
+            long limit = Long.parseLong(limitHeader.trim());
+            budgets.put(credential.id(), new RateBudget(credential.id(), limit, remaining, reset.get()));
+        } catch (NumberFormatException e) {
+            // as above
+        }
+    }
+
     private GitHubResponse classify(GitHubCall call, Raw raw, long start) {
         GitHubOperation op = call.operation();
-        String remaining = raw.headers().getFirst("X-RateLimit-Remaining");
-        if (remaining != null) {
-            try {
-                metrics.rateLimitRemaining(Long.parseLong(remaining.trim()));
-            } catch (NumberFormatException ignored) {
-                // A malformed header leaves the last known value in place; it decides nothing.
-            }
-        }
+        recordBudget(call.credential(), raw.headers());
         int status = raw.status();
         if (status >= 500) {
             GitHubUnavailableException e =
@@ -197,16 +273,29 @@ public final class GitHubHttp {
         if (retryAt.isPresent()) {
             // Not a failure of GitHub's health: free the permit without counting it either way.
             circuitBreaker.releasePermission();
-            gate.closeUntil(retryAt.get());
+            String credential = call.credential().id();
+            gate.closeUntil(credential, retryAt.get());
             metrics.record(op, GitHubOutcome.RATE_LIMITED);
-            log.warn("GitHub rate-limited {} ({}); no GitHub call before {}", op.tag(), status, retryAt.get());
+            log.warn(
+                    "GitHub rate-limited {} ({}); no GitHub call with {} before {}",
+                    op.tag(),
+                    status,
+                    credential,
+                    retryAt.get());
             throw new GitHubRateLimitedException(
-                    "GitHub rate-limited " + op.tag() + " (" + status + "): " + message, retryAt.get());
+                    "GitHub rate-limited " + op.tag() + " with " + credential + " (" + status + "): " + message,
+                    retryAt.get(),
+                    credential);
         }
         // GitHub is up and answered: a request or permission problem is not a reason to open the circuit.
         circuitBreaker.onSuccess(elapsed(start), circuitBreaker.getTimestampUnit());
-        metrics.record(op, status == 404 ? GitHubOutcome.NOT_FOUND : GitHubOutcome.ERROR);
-        throw new GitHubRejectedException("GitHub refused " + op.tag() + " (" + status + "): " + message, status);
+        metrics.record(op, status == 404 ? GitHubOutcome.NOT_FOUND : GitHubOutcome.REJECTED);
+        GitHubRejectedException.Reason reason = GitHubRejectedException.Reason.of(status);
+        throw new GitHubRejectedException(
+                "GitHub refused " + op.tag() + " (" + status + " " + reason.slug() + "): " + message,
+                status,
+                reason,
+                message);
     }
 
     private Raw exchange(GitHubCall call, String authorization) {
@@ -222,9 +311,9 @@ public final class GitHubHttp {
                 response.getBody().readAllBytes()));
     }
 
-    private static String authorization(AuthorizationProvider auth) {
+    private static String authorization(GitHubCredential credential) {
         try {
-            return auth.getEncodedAuthorization();
+            return credential.authorization().getEncodedAuthorization();
         } catch (IOException e) {
             throw new GitHubUnavailableException("GitHub credentials could not be prepared", e);
         }
@@ -253,39 +342,40 @@ public final class GitHubHttp {
     /**
      * One request to send.
      *
+     * @param credential whose authorisation is sent, and whose gate and budget the call uses
      * @param accepted non-2xx statuses the caller handles (e.g. 404 "unknown", 422 "runner busy")
      */
-    public record GitHubCall(
+    record GitHubCall(
             GitHubOperation operation,
             HttpMethod method,
             String uriTemplate,
             Object[] uriVariables,
-            AuthorizationProvider auth,
+            GitHubCredential credential,
             Object body,
             Set<Integer> accepted) {
 
-        public GitHubCall {
+        GitHubCall {
             uriVariables = uriVariables.clone();
             accepted = Set.copyOf(accepted);
         }
 
-        public static GitHubCall get(GitHubOperation op, AuthorizationProvider auth, String uri, Object... vars) {
-            return new GitHubCall(op, HttpMethod.GET, uri, vars, auth, null, Set.of());
+        static GitHubCall get(GitHubOperation op, GitHubCredential credential, String uri, Object... vars) {
+            return new GitHubCall(op, HttpMethod.GET, uri, vars, credential, null, Set.of());
         }
 
-        public GitHubCall withBody(Object newBody) {
-            return new GitHubCall(operation, method, uriTemplate, uriVariables, auth, newBody, accepted);
+        GitHubCall withBody(Object newBody) {
+            return new GitHubCall(operation, method, uriTemplate, uriVariables, credential, newBody, accepted);
         }
 
-        public GitHubCall accepting(Integer... statuses) {
-            return new GitHubCall(operation, method, uriTemplate, uriVariables, auth, body, Set.of(statuses));
+        GitHubCall accepting(Integer... statuses) {
+            return new GitHubCall(operation, method, uriTemplate, uriVariables, credential, body, Set.of(statuses));
         }
 
-        public GitHubCall method(HttpMethod newMethod) {
-            return new GitHubCall(operation, newMethod, uriTemplate, uriVariables, auth, body, accepted);
+        GitHubCall method(HttpMethod newMethod) {
+            return new GitHubCall(operation, newMethod, uriTemplate, uriVariables, credential, body, accepted);
         }
     }
 
     /** An answer GitHub gave; {@code body} is a missing node when there was none. */
-    public record GitHubResponse(int status, HttpHeaders headers, JsonNode body) {}
+    record GitHubResponse(int status, HttpHeaders headers, JsonNode body) {}
 }

@@ -8,6 +8,8 @@ public enum GitHubOperation {
     LIST_RUNNERS,
     DELETE_RUNNER,
     GET_JOB,
+    RERUN_JOB,
+    GET_INSTALLATION,
     INSTALLATION_TOKEN,
     LIST_DELIVERIES,
     REDELIVER,

@@ -10,7 +10,9 @@ public enum GitHubOutcome {
     NOT_FOUND,
     /** GitHub rate-limited the call (403/429 per its rate-limit rules). */
     RATE_LIMITED,
-    /** 5xx, I/O error, timeout, unreadable answer, or a 4xx that is not ours to handle. */
+    /** GitHub refused the request (401, 403 not a rate limit, 409, 422, …): {@link GitHubRejectedException}. */
+    REJECTED,
+    /** 5xx, I/O error, timeout or unreadable answer: {@link GitHubUnavailableException}. */
     ERROR,
     /** The circuit breaker is open: no request was sent. */
     CIRCUIT_OPEN,

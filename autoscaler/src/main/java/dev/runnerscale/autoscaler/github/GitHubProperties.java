@@ -4,24 +4,30 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * How the autoscaler reaches GitHub ({@code runnerscale.github.*}). Either a GitHub App ({@code app-id},
- * {@code private-key} or {@code private-key-file}, {@code installation-id}: all or nothing) or a personal access
- * token ({@code token}); with neither, GitHub access runs as a logged dry run.
+ * How the autoscaler reaches GitHub ({@code runnerscale.github.*}). Either a GitHub App ({@code app-id} with
+ * {@code private-key} or {@code private-key-file}; {@code installation-id} optional) or a personal access token
+ * ({@code token}); with neither, GitHub access runs as a logged dry run.
  *
  * @param apiUrl REST API root; GitHub Enterprise Server uses {@code https://HOST/api/v3}
  * @param appId GitHub App id
  * @param privateKey the App's private key as PEM text (PKCS#1 as GitHub issues it, or PKCS#8)
  * @param privateKeyFile the App's private key as a PEM file, instead of {@code private-key}
- * @param installationId the App's installation in the organisation that owns the runners
+ * @param installationId optional pin: when set, this one installation serves every scope and job and no
+ *     installation is looked up (the single-organisation set-up); unset, each organisation's or repository's
+ *     installation is found with {@code GET /orgs/{org}/installation} or {@code GET /repos/{owner}/{repo}/installation}
  * @param token personal access token, instead of an App
  * @param connectTimeout TCP connect timeout of every GitHub call
  * @param readTimeout response timeout of every GitHub call
@@ -29,8 +35,9 @@ import org.springframework.validation.annotation.Validated;
  * @param rateLimitBackoff wait after a rate limit that names no time ({@code Retry-After}, exhausted reset)
  * @param circuitBreaker the circuit breaker around every GitHub call
  * @param rateLimiter our own pace of GitHub calls, below GitHub's secondary limits
+ * @param installationCache how long installation lookups are remembered
  * @param repair the missed-event check of unfinished ledger jobs
- * @param redelivery the scan for failed webhook deliveries of the App
+ * @param redelivery the scan for failed webhook deliveries of the App's hook and of configured hooks
  */
 @Validated
 @ConfigurationProperties("runnerscale.github")
@@ -47,6 +54,7 @@ public record GitHubProperties(
         @DefaultValue("60s") @NotNull Duration rateLimitBackoff,
         @DefaultValue @NotNull @Valid CircuitBreaker circuitBreaker,
         @DefaultValue @NotNull @Valid RateLimiter rateLimiter,
+        @DefaultValue @NotNull @Valid InstallationCache installationCache,
         @DefaultValue @NotNull @Valid Repair repair,
         @DefaultValue @NotNull @Valid Redelivery redelivery) {
 
@@ -71,9 +79,9 @@ public record GitHubProperties(
         return appId == null || hasText(privateKey) || privateKeyFile != null;
     }
 
-    @AssertTrue(message = "runnerscale.github.installation-id is required with runnerscale.github.app-id")
-    public boolean isInstallationIdPresentForApp() {
-        return appId == null || installationId != null;
+    @AssertTrue(message = "runnerscale.github.installation-id must be a positive installation id")
+    public boolean isInstallationIdPositive() {
+        return installationId == null || installationId > 0;
     }
 
     @AssertTrue(
@@ -135,26 +143,66 @@ public record GitHubProperties(
      * @param interval pause between two passes (leader only)
      * @param batchSize jobs checked per pass at most
      * @param queuedLimit GitHub cancels a job queued this long; older queued demand expires without a call
+     * @param rejectedRetry a job whose check GitHub refused (401, 403, 422, App not installed) is set aside this
+     *     long before it is checked again, so that it does not come first in every pass
      */
     public record Repair(
             @DefaultValue("5m") @NotNull Duration threshold,
             @DefaultValue("60s") @NotNull Duration interval,
             @DefaultValue("50") @Min(1) @Max(1000) int batchSize,
-            @DefaultValue("24h") @NotNull Duration queuedLimit) {}
+            @DefaultValue("24h") @NotNull Duration queuedLimit,
+            @DefaultValue("30m") @NotNull Duration rejectedRetry) {
+
+        @AssertTrue(message = "runnerscale.github.repair.rejected-retry must be positive")
+        public boolean isRejectedRetryPositive() {
+            return rejectedRetry != null && !rejectedRetry.isNegative() && !rejectedRetry.isZero();
+        }
+    }
 
     /**
-     * @param interval pause between two scans of the App's webhook deliveries (leader only)
+     * @param ttl an installation found for an organisation or repository is used this long without asking again
+     *     (an uninstalled App shows sooner: a token mint answering 404 drops it at once)
+     * @param notInstalledTtl an organisation or repository where the App is not installed (lookup 404) is not asked
+     *     again for this long; its calls are refused as {@code not_installed} meanwhile
+     */
+    public record InstallationCache(
+            @DefaultValue("1h") @NotNull Duration ttl,
+            @DefaultValue("5m") @NotNull Duration notInstalledTtl) {
+
+        @AssertTrue(message = "runnerscale.github.installation-cache.ttl and not-installed-ttl must be positive")
+        public boolean isPositive() {
+            return ttl != null
+                    && notInstalledTtl != null
+                    && ttl.compareTo(Duration.ZERO) > 0
+                    && notInstalledTtl.compareTo(Duration.ZERO) > 0;
+        }
+    }
+
+    /**
+     * @param interval pause between two scans of the webhook deliveries (leader only)
      * @param lookBack how far back a scan reads; GitHub redelivers at most 3 days back
      * @param maxPerScan redeliveries requested per scan at most
      * @param maxPages delivery pages (100 each) read per scan at most
      * @param maxAttemptsPerDelivery redeliveries requested for one delivery guid at most
+     * @param hooks organisation or repository webhooks whose failed deliveries are redelivered too (with a personal
+     *     access token the only way to recover a lost delivery; with an App, the App's own hook always is)
      */
     public record Redelivery(
             @DefaultValue("5m") @NotNull Duration interval,
             @DefaultValue("6h") @NotNull Duration lookBack,
             @DefaultValue("20") @Min(1) @Max(500) int maxPerScan,
             @DefaultValue("10") @Min(1) @Max(100) int maxPages,
-            @DefaultValue("3") @Min(1) @Max(10) int maxAttemptsPerDelivery) {
+            @DefaultValue("3") @Min(1) @Max(10) int maxAttemptsPerDelivery,
+            @DefaultValue List<@NotNull @Valid HookRef> hooks) {
+
+        public Redelivery {
+            hooks = List.copyOf(hooks);
+        }
+
+        @AssertTrue(message = "runnerscale.github.redelivery.hooks must not name the same hook twice")
+        public boolean isEveryHookOnce() {
+            return hooks.stream().map(HookRef::key).distinct().count() == hooks.size();
+        }
 
         @AssertTrue(message = "runnerscale.github.redelivery.look-back must be positive and at most 3 days")
         public boolean isLookBackWithinGitHubLimit() {
@@ -162,6 +210,35 @@ public record GitHubProperties(
                     && !lookBack.isNegative()
                     && !lookBack.isZero()
                     && lookBack.compareTo(Duration.ofDays(3)) <= 0;
+        }
+    }
+
+    /**
+     * A webhook configured on an organisation ({@code repository} empty) or on a repository, by its id (shown in
+     * the hook's settings URL, or by {@code GET /orgs/{org}/hooks}).
+     *
+     * @param owner the organisation, or the repository's owner
+     * @param repository the repository's name, empty for an organisation hook
+     * @param id the hook id
+     */
+    public record HookRef(
+            @NotBlank @Pattern(regexp = LOGIN, message = "must be a GitHub organisation or user login")
+            String owner,
+
+            @DefaultValue("") @Pattern(regexp = "|" + REPOSITORY, message = "must be a GitHub repository name")
+            String repository,
+
+            @Min(1) long id) {
+
+        static final String LOGIN = "[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})";
+        static final String REPOSITORY = "[A-Za-z0-9._-]{1,100}";
+
+        public boolean organisationHook() {
+            return repository == null || repository.isEmpty();
+        }
+
+        String key() {
+            return (owner + "/" + (repository == null ? "" : repository) + "#" + id).toLowerCase(Locale.ROOT);
         }
     }
 }

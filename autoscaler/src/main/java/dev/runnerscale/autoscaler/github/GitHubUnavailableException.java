@@ -1,7 +1,10 @@
 package dev.runnerscale.autoscaler.github;
 
-/** GitHub could not be reached or answered with a server error, or the circuit breaker is open. */
-public class GitHubUnavailableException extends RuntimeException {
+/**
+ * GitHub could not be reached, answered with a server error or an unreadable answer, timed out, or the circuit
+ * breaker is open. GitHub's health is one for every credential: callers hold GitHub work for a while.
+ */
+public class GitHubUnavailableException extends GitHubException {
 
     public GitHubUnavailableException(String message, Throwable cause) {
         super(message, cause);

@@ -9,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.kohsuke.github.authorization.AuthorizationProvider;
 import org.kohsuke.github.connector.GitHubConnector;
 import org.kohsuke.github.connector.GitHubConnectorRequest;
 import org.kohsuke.github.connector.GitHubConnectorResponse;
@@ -27,13 +26,13 @@ final class GuardedGitHubConnector implements GitHubConnector {
 
     private final GitHubHttp http;
     private final GitHubOperation operation;
-    private final AuthorizationProvider auth;
+    private final GitHubCredential credential;
     private final JsonMapper json;
 
-    GuardedGitHubConnector(GitHubHttp http, GitHubOperation operation, AuthorizationProvider auth, JsonMapper json) {
+    GuardedGitHubConnector(GitHubHttp http, GitHubOperation operation, GitHubCredential credential, JsonMapper json) {
         this.http = http;
         this.operation = operation;
-        this.auth = auth;
+        this.credential = credential;
         this.json = json;
     }
 
@@ -47,7 +46,7 @@ final class GuardedGitHubConnector implements GitHubConnector {
                 HttpMethod.valueOf(request.method()),
                 request.url().toString(),
                 new Object[0],
-                auth,
+                credential,
                 null,
                 Set.of()));
         Map<String, List<String>> headers = new LinkedHashMap<>();

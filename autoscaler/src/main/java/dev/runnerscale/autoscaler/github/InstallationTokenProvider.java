@@ -12,29 +12,40 @@ import org.kohsuke.github.authorization.AuthorizationProvider;
 import org.springframework.http.HttpMethod;
 
 /**
- * Installation tokens of the GitHub App, minted with the App's JWT through
+ * Installation tokens of one installation of the GitHub App, minted with the App's JWT through
  * {@code POST /app/installations/{id}/access_tokens} and cached until {@code refresh-margin} before their
  * {@code expires_at}. We do not use github-api's {@code AppInstallationAuthorizationProvider}: it calls
  * {@code GET /app} first, an extra request per refresh that our OpenAPI subset (and our needs) do not include.
- * Thread-safe: concurrent callers share one mint.
+ * Thread-safe: concurrent callers share one mint. One provider per installation ({@link GitHubCredentials}).
  */
 final class InstallationTokenProvider implements AuthorizationProvider, RevocableAuthorization {
 
     private static final Duration MIN_REUSE = Duration.ofMinutes(1);
 
     private final GitHubHttp http;
-    private final AuthorizationProvider appJwt;
+    private final GitHubCredential app;
     private final long installationId;
+    private final Runnable gone;
     private final Clock clock;
     private final Duration refreshMargin;
     private final ReentrantLock lock = new ReentrantLock();
     private volatile Token current;
 
+    /**
+     * @param app the App's JWT credential, which mints
+     * @param gone told when GitHub no longer knows the installation (404 on a mint), so that it is looked up again
+     */
     InstallationTokenProvider(
-            GitHubHttp http, AuthorizationProvider appJwt, long installationId, Clock clock, Duration refreshMargin) {
+            GitHubHttp http,
+            GitHubCredential app,
+            long installationId,
+            Clock clock,
+            Duration refreshMargin,
+            Runnable gone) {
         this.http = http;
-        this.appJwt = appJwt;
+        this.app = app;
         this.installationId = installationId;
+        this.gone = gone;
         this.clock = clock;
         this.refreshMargin = refreshMargin;
     }
@@ -72,19 +83,38 @@ final class InstallationTokenProvider implements AuthorizationProvider, Revocabl
         }
     }
 
+    /** Whether the next call must mint a token first (with the App's credential). */
+    boolean needsMint() {
+        return !fresh(current);
+    }
+
     private boolean fresh(Token token) {
         return token != null && clock.instant().isBefore(token.refreshAt());
     }
 
     private Token mint() {
-        GitHubResponse response = http.send(new GitHubCall(
-                GitHubOperation.INSTALLATION_TOKEN,
-                HttpMethod.POST,
-                "/app/installations/{installation_id}/access_tokens",
-                new Object[] {installationId},
-                appJwt,
-                null,
-                Set.of()));
+        GitHubResponse response;
+        try {
+            response = http.send(new GitHubCall(
+                    GitHubOperation.INSTALLATION_TOKEN,
+                    HttpMethod.POST,
+                    "/app/installations/{installation_id}/access_tokens",
+                    new Object[] {installationId},
+                    app,
+                    null,
+                    Set.of()));
+        } catch (GitHubRejectedException e) {
+            if (e.status() != 404) {
+                throw e;
+            }
+            // Uninstalled (or re-installed under a new id): the next call looks the installation up afresh.
+            gone.run();
+            throw new GitHubRejectedException(
+                    "the GitHub App's installation " + installationId + " no longer exists: " + e.getMessage(),
+                    404,
+                    GitHubRejectedException.Reason.NOT_INSTALLED,
+                    e.gitHubMessage());
+        }
         String value = response.body().path("token").asString("");
         String expiresAt = response.body().path("expires_at").asString("");
         if (value.isBlank()) {

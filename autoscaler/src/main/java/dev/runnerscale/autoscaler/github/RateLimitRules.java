@@ -59,7 +59,7 @@ final class RateLimitRules {
      * The reset is an epoch second of GitHub's clock. When GitHub's {@code Date} header is present the wait is
      * taken relative to it, so that a skewed local clock neither calls too early nor waits far too long.
      */
-    private static Optional<Instant> parseReset(HttpHeaders headers, Instant now) {
+    static Optional<Instant> parseReset(HttpHeaders headers, Instant now) {
         String reset = trimmed(headers.getFirst("X-RateLimit-Reset"));
         if (reset == null) {
             return Optional.empty();

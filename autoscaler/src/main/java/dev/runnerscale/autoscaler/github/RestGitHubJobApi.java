@@ -11,31 +11,51 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.kohsuke.github.authorization.AuthorizationProvider;
+import org.springframework.http.HttpMethod;
 import tools.jackson.databind.JsonNode;
 
 /**
- * {@code GET /repos/{owner}/{repo}/actions/jobs/{job_id}} through our own client. github-api could fetch a job
- * only through {@code getRepository(...)}, which first sends {@code GET /repos/{owner}/{repo}} (outside our
- * OpenAPI subset and a wasted request per job), and it would add its own retry loop.
+ * {@code GET /repos/{owner}/{repo}/actions/jobs/{job_id}} and {@code POST …/rerun} through our own client, with the
+ * credential serving the job's repository. github-api could fetch a job only through {@code getRepository(...)},
+ * which first sends {@code GET /repos/{owner}/{repo}} (outside our OpenAPI subset and a wasted request per job), has
+ * no job re-run, and would add its own retry loop.
  */
 final class RestGitHubJobApi implements GitHubJobApi {
 
     private final GitHubHttp http;
-    private final AuthorizationProvider auth;
+    private final GitHubCredentials credentials;
     private final Clock clock;
 
-    RestGitHubJobApi(GitHubHttp http, AuthorizationProvider auth, Clock clock) {
+    RestGitHubJobApi(GitHubHttp http, GitHubCredentials credentials, Clock clock) {
         this.http = http;
-        this.auth = auth;
+        this.credentials = credentials;
         this.clock = clock;
+    }
+
+    @Override
+    public RerunOutcome rerunJob(String owner, String repository, long jobId) {
+        GitHubResponse response = http.send(GitHubCall.get(
+                        GitHubOperation.RERUN_JOB,
+                        credentials.forRepository(owner, repository),
+                        "/repos/{owner}/{repo}/actions/jobs/{job_id}/rerun",
+                        owner,
+                        repository,
+                        jobId)
+                .method(HttpMethod.POST)
+                .accepting(404));
+        return response.status() == 404 ? RerunOutcome.NOT_FOUND : RerunOutcome.ACCEPTED;
+    }
+
+    @Override
+    public Optional<Instant> heldUntil(String owner, String repository) {
+        return credentials.heldUntil(owner);
     }
 
     @Override
     public Optional<JobObservation> fetchJob(String owner, String repository, long jobId) {
         GitHubResponse response = http.send(GitHubCall.get(
                         GitHubOperation.GET_JOB,
-                        auth,
+                        credentials.forRepository(owner, repository),
                         "/repos/{owner}/{repo}/actions/jobs/{job_id}",
                         owner,
                         repository,

@@ -3,17 +3,19 @@ package dev.runnerscale.autoscaler.github;
 import dev.runnerscale.autoscaler.github.GitHubHttp.GitHubCall;
 import dev.runnerscale.autoscaler.github.GitHubHttp.GitHubResponse;
 import dev.runnerscale.autoscaler.pools.PoolsProperties.GitHubScope;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.kohsuke.github.authorization.AuthorizationProvider;
+import java.util.Optional;
 import org.springframework.http.HttpMethod;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The runner endpoints through our own client: github-api has no runner, JIT-config or registration calls. Uses
- * the installation token (App) or the personal access token, through {@link GitHubHttp}'s guard.
+ * The runner endpoints through our own client: github-api has no runner, JIT-config or registration calls. Each
+ * call uses the credential serving its scope ({@link GitHubCredentials}: the scope owner's installation token, or the
+ * personal access token), through {@link GitHubHttp}'s guard.
  */
 final class RestGitHubRunnerApi implements GitHubRunnerApi {
 
@@ -22,11 +24,11 @@ final class RestGitHubRunnerApi implements GitHubRunnerApi {
     static final int MAX_PAGES = 100;
 
     private final GitHubHttp http;
-    private final AuthorizationProvider auth;
+    private final GitHubCredentials credentials;
 
-    RestGitHubRunnerApi(GitHubHttp http, AuthorizationProvider auth) {
+    RestGitHubRunnerApi(GitHubHttp http, GitHubCredentials credentials) {
         this.http = http;
-        this.auth = auth;
+        this.credentials = credentials;
     }
 
     @Override
@@ -87,14 +89,25 @@ final class RestGitHubRunnerApi implements GitHubRunnerApi {
     }
 
     @Override
+    public Optional<Instant> heldUntil(GitHubScope scope) {
+        return credentials.heldUntil(scope.owner());
+    }
+
+    @Override
+    public Optional<RateBudget> budget(GitHubScope scope) {
+        return credentials.knownForScope(scope).flatMap(http::budget);
+    }
+
+    @Override
     public boolean dryRun() {
         return false;
     }
 
     private GitHubCall scoped(GitHubOperation op, GitHubScope scope, String suffix) {
+        GitHubCredential credential = credentials.forScope(scope);
         if (scope.organisationScoped()) {
-            return GitHubCall.get(op, auth, "/orgs/{org}" + suffix, scope.owner());
+            return GitHubCall.get(op, credential, "/orgs/{org}" + suffix, scope.owner());
         }
-        return GitHubCall.get(op, auth, "/repos/{owner}/{repo}" + suffix, scope.owner(), scope.repository());
+        return GitHubCall.get(op, credential, "/repos/{owner}/{repo}" + suffix, scope.owner(), scope.repository());
     }
 }

@@ -234,16 +234,27 @@ public class JdbcJobLedger implements JobLedger {
     }
 
     @Override
-    public Set<String> busyRunnerNames() {
-        return new HashSet<>(jdbc.queryForList("""
-                SELECT runner_name FROM workflow_jobs
-                WHERE status_rank = 2 AND NOT refused AND pool IS NOT NULL AND runner_name IS NOT NULL
-                """, String.class));
+    public List<RunningJob> inProgressJobs() {
+        return jdbc.query("""
+                SELECT pool, runner_name FROM workflow_jobs
+                WHERE status_rank = 2 AND NOT refused AND pool IS NOT NULL
+                """, (rs, n) -> new RunningJob(rs.getString("pool"), rs.getString("runner_name")));
+    }
+
+    @Override
+    public Set<String> runnersThatTookJobs(Collection<String> runnerNames) {
+        if (runnerNames.isEmpty()) {
+            return Set.of();
+        }
+        return new HashSet<>(jdbc.queryForList(
+                "SELECT DISTINCT runner_name FROM workflow_jobs WHERE runner_name = ANY (?)", String.class, (Object)
+                        runnerNames.toArray(String[]::new)));
     }
 
     @Override
     public Optional<LedgerJob> correct(JobObservation observation) {
-        String pool = matcher.match(observation.labels()).orElse(null);
+        String pool = matcher.match(observation.owner(), observation.repository(), observation.labels())
+                .orElse(null);
         LedgerJob row = JobMerge.firstRow(observation, pool, false);
         List<Rewritten> rewritten =
                 retrying(() -> transactions.execute(status -> upsert(List.of(row), UPDATE_EXISTING, rewrittenMapper)));

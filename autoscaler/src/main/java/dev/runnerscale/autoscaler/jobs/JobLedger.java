@@ -1,6 +1,7 @@
 package dev.runnerscale.autoscaler.jobs;
 
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -26,10 +27,16 @@ public interface JobLedger {
     List<LedgerJob> unfinishedSince(Instant cutoff, int limit);
 
     /**
-     * Runner names of jobs of our pools (not refused) now {@code in_progress}: the runners the ledger knows to be
-     * busy, read on every reconcile pass, so only the names are fetched.
+     * Jobs of our pools (not refused) now {@code in_progress}, each with the name of the runner it runs on (null while
+     * no delivery named it): read on every reconcile pass, so only pool and runner name are fetched.
      */
-    Set<String> busyRunnerNames();
+    List<RunningJob> inProgressJobs();
+
+    /**
+     * Which of these runner names a job of ours ran on, whatever its status now: an ephemeral runner that ended is
+     * judged by whether it ever took a job (the job may have started and ended between two passes).
+     */
+    Set<String> runnersThatTookJobs(Collection<String> runnerNames);
 
     /**
      * Applies what GitHub's API says of a job (the missed-event check) through the same merge rules as a webhook

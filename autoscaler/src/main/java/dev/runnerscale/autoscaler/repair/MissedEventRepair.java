@@ -3,6 +3,7 @@ package dev.runnerscale.autoscaler.repair;
 import dev.runnerscale.autoscaler.github.GitHubJobApi;
 import dev.runnerscale.autoscaler.github.GitHubProperties;
 import dev.runnerscale.autoscaler.github.GitHubRateLimitedException;
+import dev.runnerscale.autoscaler.github.GitHubRejectedException;
 import dev.runnerscale.autoscaler.github.GitHubUnavailableException;
 import dev.runnerscale.autoscaler.jobs.JobLedger;
 import dev.runnerscale.autoscaler.jobs.JobObservation;
@@ -23,10 +24,17 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Repairs the ledger when a {@code workflow_job} delivery was missed: a job the ledger still holds as queued or in
- * progress, unchanged for longer than the threshold, is looked up on GitHub and the answer is merged through the
- * ledger's own rules. Demand that can no longer be real expires: a job GitHub does not know (404), and a job queued
- * longer than GitHub's 24-hour limit (GitHub cancels those; no call is spent on them). A pass stops at the first
- * rate limit or outage: the next pass, after GitHub's wait, is the retry. Not thread-safe: one scheduler thread.
+ * progress, unchanged for longer than the threshold, is looked up on GitHub (with the credential serving the job's
+ * repository) and the answer is merged through the ledger's own rules. Demand that can no longer be real expires: a
+ * job GitHub does not know (404), and a job queued longer than GitHub's 24-hour limit (GitHub cancels those; no call
+ * is spent on them).
+ *
+ * <p>Failures by kind: a job whose check GitHub refuses (401, 403, 422, the App not installed on its owner) is set
+ * aside for {@code rejected-retry} and the pass goes on with the next job, so that one bad job never comes first in
+ * every pass. A rate limit holds only the jobs of that credential: they are skipped without a call until its wait
+ * ends (another organisation's installation goes on). An outage (5xx, timeout, open circuit) or our own pace limiter
+ * ends the pass: GitHub's health and our pace are one for all jobs. The next pass is the retry. Not thread-safe: one
+ * scheduler thread.
  */
 public final class MissedEventRepair {
 
@@ -43,6 +51,11 @@ public final class MissedEventRepair {
      * adds at most {@code batch-size}.
      */
     private final Map<Long, Instant> recentlyChecked = new HashMap<>();
+    /**
+     * Jobs whose check GitHub refused, until when they are left alone. Bounded like {@link #recentlyChecked}: a pass
+     * adds at most {@code batch-size}, and entries leave after {@code rejected-retry}.
+     */
+    private final Map<Long, Instant> setAside = new HashMap<>();
 
     public MissedEventRepair(
             JobLedger ledger,
@@ -71,32 +84,47 @@ public final class MissedEventRepair {
         /** GitHub agrees with the ledger. */
         UNCHANGED,
         /** Demand that can no longer be real was ended. */
-        EXPIRED
+        EXPIRED,
+        /** GitHub refused the check (401, 403, 422, App not installed): the job is set aside for a while. */
+        REJECTED
     }
 
-    /** @param interruptedBy empty when the pass ran to its end, else why it stopped early */
-    public record RepairPass(int checked, int corrected, int unchanged, int expired, Optional<String> interruptedBy) {}
+    /**
+     * What a pass did.
+     *
+     * @param checked jobs looked at (a call to GitHub, or expired by age without one)
+     * @param rejected checks GitHub refused; those jobs are set aside for {@code rejected-retry}
+     * @param held jobs skipped without a call because their credential is rate-limited
+     * @param interruptedBy empty when the pass ran to its end, else why it stopped early (GitHub unavailable)
+     */
+    public record RepairPass(
+            int checked,
+            int corrected,
+            int unchanged,
+            int expired,
+            int rejected,
+            int held,
+            Optional<String> interruptedBy) {}
 
     public RepairPass repairOnce() {
         Instant now = clock.instant();
         Instant cutoff = now.minus(settings.threshold());
         recentlyChecked.values().removeIf(checkedAt -> !checkedAt.isAfter(cutoff));
-        List<LedgerJob> candidates = ledger.unfinishedSince(cutoff, settings.batchSize() + recentlyChecked.size());
-        int checked = 0;
-        int corrected = 0;
-        int unchanged = 0;
-        int expired = 0;
+        setAside.values().removeIf(until -> !until.isAfter(now));
+        List<LedgerJob> candidates =
+                ledger.unfinishedSince(cutoff, settings.batchSize() + recentlyChecked.size() + setAside.size());
+        Tally t = new Tally();
         for (LedgerJob job : candidates) {
-            if (checked >= settings.batchSize()) {
+            if (t.checked >= settings.batchSize()) {
                 break;
             }
-            if (recentlyChecked.containsKey(job.id())) {
+            if (recentlyChecked.containsKey(job.id()) || setAside.containsKey(job.id())) {
                 continue;
             }
-            checked++;
             if (queuedBeyondGitHubsLimit(job, now)) {
+                t.checked++;
                 if (ledger.expire(job.id(), now)) {
-                    expired++;
+                    t.expired++;
                     count(RepairOutcome.EXPIRED);
                     log.info(
                             "expired job {} of {}/{}: queued since {}, beyond GitHub's limit",
@@ -107,17 +135,42 @@ public final class MissedEventRepair {
                 }
                 continue;
             }
+            if (jobs.heldUntil(job.owner(), job.repository()).isPresent()) {
+                // Its credential is rate-limited: skipped without a call, checked by a pass after the wait.
+                t.held++;
+                continue;
+            }
             Optional<JobObservation> observed;
             try {
                 observed = jobs.fetchJob(job.owner(), job.repository(), job.id());
+            } catch (GitHubRejectedException e) {
+                t.checked++;
+                t.rejected++;
+                count(RepairOutcome.REJECTED);
+                setAside.put(job.id(), now.plus(settings.rejectedRetry()));
+                log.warn(
+                        "GitHub refused the check of job {} of {}/{} ({}); set aside until {}: {}",
+                        job.id(),
+                        job.owner(),
+                        job.repository(),
+                        e.reason().slug(),
+                        now.plus(settings.rejectedRetry()),
+                        e.getMessage());
+                continue;
             } catch (GitHubRateLimitedException e) {
-                return interrupted(checked - 1, corrected, unchanged, expired, "rate limited until " + e.retryAt());
+                if (e.credential().isPresent()) {
+                    // Only this credential waits; its other jobs are skipped through heldUntil above.
+                    t.held++;
+                    continue;
+                }
+                return t.interrupted("rate limited until " + e.retryAt());
             } catch (GitHubUnavailableException e) {
-                return interrupted(checked - 1, corrected, unchanged, expired, e.getMessage());
+                return t.interrupted(e.getMessage());
             }
+            t.checked++;
             if (observed.isEmpty()) {
                 if (ledger.expire(job.id(), now)) {
-                    expired++;
+                    t.expired++;
                     count(RepairOutcome.EXPIRED);
                     log.info(
                             "expired job {} of {}/{}: GitHub does not know it",
@@ -129,7 +182,7 @@ public final class MissedEventRepair {
             }
             Optional<LedgerJob> after = ledger.correct(observed.get());
             if (after.isPresent() && after.get().status() != job.status()) {
-                corrected++;
+                t.corrected++;
                 count(RepairOutcome.CORRECTED);
                 log.info(
                         "repaired job {} of {}/{}: {} -> {} (a delivery was missed)",
@@ -139,17 +192,33 @@ public final class MissedEventRepair {
                         job.status().wire(),
                         after.get().status().wire());
             } else {
-                unchanged++;
+                t.unchanged++;
                 count(RepairOutcome.UNCHANGED);
                 recentlyChecked.put(job.id(), now);
             }
         }
-        return new RepairPass(checked, corrected, unchanged, expired, Optional.empty());
+        if (t.held > 0) {
+            log.info("missed-event repair: {} jobs held while their GitHub credential is rate-limited", t.held);
+        }
+        return t.pass(Optional.empty());
     }
 
-    private RepairPass interrupted(int checked, int corrected, int unchanged, int expired, String why) {
-        log.warn("missed-event repair pass stopped early, next pass retries: {}", why);
-        return new RepairPass(checked, corrected, unchanged, expired, Optional.of(why));
+    private static final class Tally {
+        int checked;
+        int corrected;
+        int unchanged;
+        int expired;
+        int rejected;
+        int held;
+
+        RepairPass pass(Optional<String> interruptedBy) {
+            return new RepairPass(checked, corrected, unchanged, expired, rejected, held, interruptedBy);
+        }
+
+        RepairPass interrupted(String why) {
+            log.warn("missed-event repair pass stopped early, next pass retries: {}", why);
+            return pass(Optional.of(why));
+        }
     }
 
     private boolean queuedBeyondGitHubsLimit(LedgerJob job, Instant now) {

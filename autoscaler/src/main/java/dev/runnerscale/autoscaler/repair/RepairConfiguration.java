@@ -2,12 +2,15 @@ package dev.runnerscale.autoscaler.repair;
 
 import dev.runnerscale.autoscaler.github.GitHubCredentialsCondition;
 import dev.runnerscale.autoscaler.github.GitHubHookDeliveries;
+import dev.runnerscale.autoscaler.github.GitHubHookDeliveries.Hook;
 import dev.runnerscale.autoscaler.github.GitHubJobApi;
 import dev.runnerscale.autoscaler.github.GitHubProperties;
 import dev.runnerscale.autoscaler.jobs.JobLedger;
 import dev.runnerscale.autoscaler.leader.Leadership;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,7 +21,8 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * Missed-event repair and webhook redelivery, when GitHub credentials exist (a dry run has nothing to ask GitHub).
- * Redelivery needs the App's JWT, so it is off with a personal access token.
+ * Redelivery scans the App's own hook (with a GitHub App) and every hook configured in
+ * {@code runnerscale.github.redelivery.hooks} (the only way with a personal access token); with neither it is off.
  */
 @Configuration(proxyBeanMethods = false)
 @Conditional(GitHubCredentialsCondition.Present.class)
@@ -32,7 +36,7 @@ class RepairConfiguration {
             ObjectProvider<Leadership> leadership,
             ObjectProvider<JobLedger> ledger,
             GitHubJobApi jobs,
-            ObjectProvider<GitHubHookDeliveries> deliveries,
+            GitHubHookDeliveries deliveries,
             ObjectProvider<Clock> clockProvider,
             MeterRegistry registry) {
         Clock clock = clockProvider.getIfAvailable(Clock::systemUTC);
@@ -46,10 +50,19 @@ class RepairConfiguration {
         if (repair.isEmpty()) {
             log.warn("No JobLedger bean: missed-event repair is off");
         }
-        Optional<WebhookRedelivery> redelivery = Optional.ofNullable(deliveries.getIfAvailable())
-                .map(d -> new WebhookRedelivery(d, properties.redelivery(), clock, registry));
+        List<Hook> hooks = new ArrayList<>();
+        if (properties.mode() == GitHubProperties.Mode.APP) {
+            hooks.add(new GitHubHookDeliveries.AppHook());
+        }
+        properties.redelivery().hooks().forEach(h -> hooks.add(GitHubHookDeliveries.of(h)));
+        Optional<WebhookRedelivery> redelivery = hooks.isEmpty()
+                ? Optional.empty()
+                : Optional.of(new WebhookRedelivery(deliveries, hooks, properties.redelivery(), clock, registry));
         if (redelivery.isEmpty()) {
-            log.info("Webhook redelivery is off: it needs a GitHub App (runnerscale.github.app-id)");
+            log.info("Webhook redelivery is off: it needs a GitHub App (runnerscale.github.app-id) or the ids of the"
+                    + " organisation or repository hooks (runnerscale.github.redelivery.hooks)");
+        } else {
+            log.info("Webhook redelivery scans {}", hooks);
         }
         return new GitHubRepairScheduler(
                 leader,

@@ -62,15 +62,60 @@ public class KubernetesRunnerFleet {
      * another pass. The objects are the cache's own: read them, never modify them.
      */
     public List<Pod> observedPods(Pool pool) {
-        SharedIndexInformer<Pod> informer = podCaches.get(pool.namespace());
+        return observedPods(pool.namespace(), pool.name());
+    }
+
+    /** A pool's pods in a namespace, as {@link #observedPods(Pool)}; also for a pool no longer configured. */
+    public List<Pod> observedPods(String namespace, String pool) {
+        SharedIndexInformer<Pod> informer = podCaches.get(namespace);
         // not while the watch is down (it retries with back-off): the cache would stay as it was, silently
         if (informer == null || !informer.hasSynced() || !informer.isWatching()) {
-            return pods(pool);
+            return client.pods()
+                    .inNamespace(namespace)
+                    .withLabel(MANAGED_BY_LABEL, MANAGED_BY)
+                    .withLabel(POOL_LABEL, pool)
+                    .list()
+                    .getItems();
         }
         return informer.getStore().list().stream()
                 .filter(p -> p.getMetadata().getLabels() != null
-                        && pool.name().equals(p.getMetadata().getLabels().get(POOL_LABEL)))
+                        && pool.equals(p.getMetadata().getLabels().get(POOL_LABEL)))
                 .toList();
+    }
+
+    /** The pool names of the runner pods in the namespace's cache (every pool, configured or not). */
+    public java.util.Set<String> poolsWithPods(String namespace) {
+        SharedIndexInformer<Pod> informer = podCaches.get(namespace);
+        List<Pod> pods = informer == null || !informer.hasSynced() || !informer.isWatching()
+                ? podsIn(namespace)
+                : informer.getStore().list();
+        java.util.Set<String> pools = new java.util.HashSet<>();
+        for (Pod pod : pods) {
+            Map<String, String> labels = pod.getMetadata().getLabels();
+            if (labels != null && labels.get(POOL_LABEL) != null) {
+                pools.add(labels.get(POOL_LABEL));
+            }
+        }
+        return pools;
+    }
+
+    /** Every runner pod in the namespace as the API server has it now (a LIST), whatever its pool. */
+    public List<Pod> podsIn(String namespace) {
+        return client.pods()
+                .inNamespace(namespace)
+                .withLabel(MANAGED_BY_LABEL, MANAGED_BY)
+                .list()
+                .getItems();
+    }
+
+    /** A pool's JIT Secrets in a namespace (a LIST); also for a pool no longer configured. */
+    public List<Secret> secretsOf(String namespace, String pool) {
+        return client.secrets()
+                .inNamespace(namespace)
+                .withLabel(MANAGED_BY_LABEL, MANAGED_BY)
+                .withLabel(POOL_LABEL, pool)
+                .list()
+                .getItems();
     }
 
     /**
@@ -87,12 +132,7 @@ public class KubernetesRunnerFleet {
     }
 
     public List<Secret> secrets(Pool pool) {
-        return client.secrets()
-                .inNamespace(pool.namespace())
-                .withLabel(MANAGED_BY_LABEL, MANAGED_BY)
-                .withLabel(POOL_LABEL, pool.name())
-                .list()
-                .getItems();
+        return secretsOf(pool.namespace(), pool.name());
     }
 
     /**
@@ -110,8 +150,31 @@ public class KubernetesRunnerFleet {
             if (e.getCode() == HttpURLConnection.HTTP_CONFLICT) {
                 return new CreatedPod(Outcome.ALREADY_EXISTS, Optional.empty());
             }
-            throw e;
+            throw refusal(e);
         }
+    }
+
+    /**
+     * The API server refused to create a pool's object for a reason that waiting will not fix: RBAC (403), a
+     * namespace that does not exist (404), an invalid spec or an admission webhook's veto (400, 422). The pool's
+     * setting or the cluster's must change; its pass is held, other pools go on.
+     */
+    public static final class RefusedException extends RuntimeException {
+        private final int code;
+
+        RefusedException(KubernetesClientException cause) {
+            super(cause.getMessage(), cause);
+            this.code = cause.getCode();
+        }
+
+        public int code() {
+            return code;
+        }
+    }
+
+    private static RuntimeException refusal(KubernetesClientException e) {
+        int code = e.getCode();
+        return code == 400 || code == 403 || code == 404 || code == 422 ? new RefusedException(e) : e;
     }
 
     public record CreatedPod(Outcome outcome, Optional<Pod> pod) {}
@@ -127,7 +190,7 @@ public class KubernetesRunnerFleet {
             return Outcome.CREATED;
         } catch (KubernetesClientException e) {
             if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
-                throw e;
+                throw refusal(e);
             }
         }
         secrets.withName(desired.getMetadata().getName()).delete();
@@ -146,10 +209,17 @@ public class KubernetesRunnerFleet {
         // A JSON merge patch of the annotations alone: no resourceVersion, so it never conflicts with the kubelet's
         // status updates, and it cannot resurrect a deleted pod (404).
         Map<String, Object> patch = Map.of("metadata", Map.of("annotations", annotations));
-        client.pods()
-                .inNamespace(pod.getMetadata().getNamespace())
-                .withName(pod.getMetadata().getName())
-                .patch(PatchContext.of(PatchType.JSON_MERGE), Serialization.asJson(patch));
+        try {
+            client.pods()
+                    .inNamespace(pod.getMetadata().getNamespace())
+                    .withName(pod.getMetadata().getName())
+                    .patch(PatchContext.of(PatchType.JSON_MERGE), Serialization.asJson(patch));
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == HttpURLConnection.HTTP_NOT_FOUND) {
+                return Outcome.NOOP; // deleted meanwhile (its runner ended): nothing left to annotate
+            }
+            throw e;
+        }
         return Outcome.PATCHED;
     }
 

@@ -82,6 +82,8 @@ public class ReconcileLoop implements SmartLifecycle {
     public void onLeadershipChanged(LeadershipChanged event) {
         if (event.leader()) {
             requestAll();
+        } else {
+            reconciler.leadershipLost();
         }
     }
 
@@ -90,8 +92,9 @@ public class ReconcileLoop implements SmartLifecycle {
         schedule();
     }
 
+    /** Every configured pool, and every pool no longer configured whose pods are still around (to drain them). */
     public void requestAll() {
-        dirty.addAll(reconciler.poolNames());
+        dirty.addAll(reconciler.poolNamesWithPods());
         schedule();
     }
 
@@ -127,6 +130,7 @@ public class ReconcileLoop implements SmartLifecycle {
         scheduled.set(false);
         if (!leadership.isLeader()) {
             dirty.clear();
+            reconciler.leadershipLost();
             return;
         }
         Set<String> pools = new HashSet<>(dirty);
@@ -166,12 +170,8 @@ public class ReconcileLoop implements SmartLifecycle {
             return t;
         });
         running = true;
-        Set<String> namespaces = new HashSet<>();
-        if (client == null) {
-            namespaces.clear(); // no informer: triggered by the ledger, requeues and the resync only
-        }
-        (client == null ? List.<String>of() : reconciler.poolNames())
-                .forEach(p -> reconciler.pool(p).ifPresent(pool -> namespaces.add(pool.namespace())));
+        // no client, no informer: triggered by the ledger, requeues and the resync only
+        Set<String> namespaces = client == null ? Set.of() : reconciler.namespaces();
         for (String namespace : namespaces) {
             SharedIndexInformer<Pod> informer = client.pods()
                     .inNamespace(namespace)

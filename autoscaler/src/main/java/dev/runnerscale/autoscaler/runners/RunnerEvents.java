@@ -44,7 +44,21 @@ public class RunnerEvents implements AutoCloseable {
 
     private record Written(String namespace, String eventName, int count, Instant first) {}
 
+    private final String ownPodNamespace;
+    private final String ownPodName;
+
     public RunnerEvents(KubernetesClient client, Clock clock, Duration window) {
+        this(client, clock, window, null, null);
+    }
+
+    /**
+     * @param ownPodNamespace with {@code ownPodName}, this replica's own pod, which carries pool-level Events (null:
+     *     pool-level Events are not written)
+     */
+    public RunnerEvents(
+            KubernetesClient client, Clock clock, Duration window, String ownPodNamespace, String ownPodName) {
+        this.ownPodNamespace = ownPodNamespace;
+        this.ownPodName = ownPodName;
         this.client = client;
         this.clock = clock;
         this.window = window;
@@ -66,12 +80,25 @@ public class RunnerEvents implements AutoCloseable {
         String namespace = pod.getMetadata().getNamespace();
         String name = pod.getMetadata().getName();
         String uid = pod.getMetadata().getUid();
-        executor.execute(() -> write(namespace, name, uid, type, reason, message));
+        executor.execute(() -> write(namespace, name, uid, "", type, reason, message));
     }
 
-    private void write(String namespace, String pod, String uid, String type, String reason, String message) {
+    /**
+     * An Event about a pool as a whole (no pod to hang it on: a held pool creates none). Written on this replica's own
+     * pod, so {@code kubectl describe pod} of the autoscaler and {@code kubectl get events} in its namespace show it;
+     * the pool's name is part of the de-duplication key.
+     */
+    public void recordForPool(String pool, String type, String reason, String message) {
+        if (ownPodName == null || ownPodName.isBlank() || ownPodNamespace == null || ownPodNamespace.isBlank()) {
+            return;
+        }
+        executor.execute(() -> write(ownPodNamespace, ownPodName, null, pool, type, reason, message));
+    }
+
+    private void write(
+            String namespace, String pod, String uid, String subject, String type, String reason, String message) {
         Instant now = clock.instant();
-        String key = namespace + "/" + pod + "/" + uid + "/" + reason;
+        String key = namespace + "/" + pod + "/" + uid + "/" + subject + "/" + reason;
         Written previous = recent.get(key);
         try {
             if (previous != null && previous.first().plus(window).isAfter(now)) {

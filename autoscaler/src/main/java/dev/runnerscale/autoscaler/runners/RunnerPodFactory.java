@@ -38,16 +38,32 @@ public final class RunnerPodFactory {
     public static final String RUNNER_NAME_ANNOTATION = "runnerscale.dev/runner-name";
     public static final String RUNNER_ID_ANNOTATION = "runnerscale.dev/runner-id";
     public static final String REGISTRATION_ANNOTATION = "runnerscale.dev/registration";
+    /** When GitHub registered the runner (JIT config issued): a stage of a job's wait. */
+    public static final String REGISTERED_AT_ANNOTATION = "runnerscale.dev/registered-at";
+
     public static final String REGISTRATION_SKIPPED = "skipped-dry-run";
     public static final String DO_NOT_DISRUPT_ANNOTATION = "karpenter.sh/do-not-disrupt";
+    /** Sticky: set once the runner was seen busy. An ephemeral runner that took a job never goes back to idle. */
+    public static final String TOOK_JOB_ANNOTATION = "runnerscale.dev/took-job";
+    /** Where the runner registers ({@code owner} or {@code owner/repository}): a drained pool's runner is removed there. */
+    public static final String GITHUB_SCOPE_ANNOTATION = "runnerscale.dev/github-scope";
+    /**
+     * actions/runner's {@code run.sh} exits 0 when its version is deprecated unless this is set; with it, a runner too
+     * old to register fails loudly instead of looking like a runner that finished a job.
+     */
+    static final String VERSION_DEPRECATED_EXIT_CODE_ENV = "ACTIONS_RUNNER_RETURN_VERSION_DEPRECATED_EXIT_CODE";
+
     public static final String JIT_SECRET_KEY = "jitconfig";
     public static final String RUNNER_CONTAINER = "runner";
+    public static final String DIND_CONTAINER = "dind";
 
     /** uid of the {@code runner} user in the official actions-runner image. */
     static final long RUNNER_UID = 1001L;
 
     private static final String JIT_MOUNT = "/run/secrets/runnerscale";
     private static final String DIND_IMAGE = "docker:28.5.1-dind";
+    private static final String DOCKER_SOCKET_DIR = "/var/run/docker";
+    private static final String DOCKER_HOST = "unix://" + DOCKER_SOCKET_DIR + "/docker.sock";
 
     private RunnerPodFactory() {}
 
@@ -71,6 +87,11 @@ public final class RunnerPodFactory {
         String name = podName(pool, slot);
         Map<String, String> annotations = new LinkedHashMap<>();
         annotations.put(RUNNER_NAME_ANNOTATION, runnerName);
+        annotations.put(
+                GITHUB_SCOPE_ANNOTATION,
+                pool.github().organisationScoped()
+                        ? pool.github().owner()
+                        : pool.github().owner() + "/" + pool.github().repository());
         if (registrationSkipped) {
             annotations.put(REGISTRATION_ANNOTATION, REGISTRATION_SKIPPED);
         }
@@ -91,7 +112,12 @@ public final class RunnerPodFactory {
                 .build());
 
         List<EnvVar> env = new ArrayList<>();
-        new TreeMap<>(template.env()).forEach((k, v) -> env.add(new EnvVar(k, v, null)));
+        env.add(new EnvVar(VERSION_DEPRECATED_EXIT_CODE_ENV, "1", null));
+        new TreeMap<>(template.env()).forEach((k, v) -> {
+            if (!VERSION_DEPRECATED_EXIT_CODE_ENV.equals(k)) {
+                env.add(new EnvVar(k, v, null));
+            }
+        });
 
         List<Container> containers = new ArrayList<>();
         ContainerBuilder runner = new ContainerBuilder()
@@ -127,48 +153,72 @@ public final class RunnerPodFactory {
                         .withName("work")
                         .withMountPath("/home/runner/_work")
                         .build());
+        List<Container> initContainers = new ArrayList<>();
         if (template.dockerInDocker()) {
             volumes.add(new VolumeBuilder()
                     .withName("docker-sock")
                     .withNewEmptyDir()
                     .endEmptyDir()
                     .build());
-            runner.addToEnv(new EnvVar("DOCKER_HOST", "unix:///var/run/docker/docker.sock", null))
+            volumes.add(new VolumeBuilder()
+                    .withName("docker-storage")
+                    .withNewEmptyDir()
+                    .withSizeLimit(new Quantity(template.dockerStorageSize()))
+                    .endEmptyDir()
+                    .build());
+            runner.addToEnv(new EnvVar("DOCKER_HOST", DOCKER_HOST, null))
                     .addToVolumeMounts(new VolumeMountBuilder()
                             .withName("docker-sock")
-                            .withMountPath("/var/run/docker")
+                            .withMountPath(DOCKER_SOCKET_DIR)
                             .build());
-            containers.add(runner.build());
-            // Explicit per-pool opt-in: the Docker daemon needs a privileged container.
-            containers.add(new ContainerBuilder()
-                    .withName("dind")
+            // A native sidecar (an init container that keeps running): it starts, and must pass its startup probe,
+            // before the runner, and the kubelet stops it when the runner exits, so the pod ends with the runner
+            // instead of staying Running with an idle daemon (and a slot) for ever.
+            initContainers.add(new ContainerBuilder()
+                    .withName(DIND_CONTAINER)
                     .withImage(DIND_IMAGE)
-                    .withArgs("dockerd", "--host=unix:///var/run/docker/docker.sock", "--group=" + RUNNER_UID)
+                    .withRestartPolicy("Always")
+                    .withArgs("dockerd", "--host=" + DOCKER_HOST, "--group=" + RUNNER_UID)
+                    // Explicit per-pool opt-in: the Docker daemon needs a privileged container.
                     .withNewSecurityContext()
                     .withPrivileged(true)
                     .endSecurityContext()
+                    .withNewStartupProbe()
+                    .withNewExec()
+                    .withCommand("docker", "--host=" + DOCKER_HOST, "info")
+                    .endExec()
+                    .withPeriodSeconds(1)
+                    .withFailureThreshold(120)
+                    .endStartupProbe()
                     .withResources(new ResourceRequirementsBuilder()
                             .addToRequests(
-                                    "cpu", new Quantity(template.resources().cpuRequest()))
+                                    "cpu",
+                                    new Quantity(template.dockerResources().cpuRequest()))
                             .addToRequests(
-                                    "memory", new Quantity(template.resources().memoryRequest()))
+                                    "memory",
+                                    new Quantity(template.dockerResources().memoryRequest()))
                             .addToLimits(
-                                    "cpu", new Quantity(template.resources().cpuLimit()))
+                                    "cpu",
+                                    new Quantity(template.dockerResources().cpuLimit()))
                             .addToLimits(
-                                    "memory", new Quantity(template.resources().memoryLimit()))
+                                    "memory",
+                                    new Quantity(template.dockerResources().memoryLimit()))
                             .build())
                     .addToVolumeMounts(new VolumeMountBuilder()
                             .withName("docker-sock")
-                            .withMountPath("/var/run/docker")
+                            .withMountPath(DOCKER_SOCKET_DIR)
+                            .build())
+                    .addToVolumeMounts(new VolumeMountBuilder()
+                            .withName("docker-storage")
+                            .withMountPath("/var/lib/docker")
                             .build())
                     .addToVolumeMounts(new VolumeMountBuilder()
                             .withName("work")
                             .withMountPath("/home/runner/_work")
                             .build())
                     .build());
-        } else {
-            containers.add(runner.build());
         }
+        containers.add(runner.build());
 
         List<Toleration> tolerations = template.tolerations().stream()
                 .map(t -> new TolerationBuilder()
@@ -202,6 +252,7 @@ public final class RunnerPodFactory {
                 .endSeccompProfile()
                 .withFsGroup(RUNNER_UID)
                 .endSecurityContext()
+                .withInitContainers(initContainers.isEmpty() ? null : initContainers)
                 .withContainers(containers)
                 .withVolumes(volumes)
                 .endSpec()

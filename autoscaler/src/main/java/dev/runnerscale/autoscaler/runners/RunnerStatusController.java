@@ -24,6 +24,6 @@ class RunnerStatusController {
 
     @GetMapping("/runners")
     RunnersAnswer runners() {
-        return new RunnersAnswer(reconciler.runnersNow());
+        return new RunnersAnswer(reconciler.operatorView().runnersNow());
     }
 }

@@ -74,8 +74,17 @@ class RunnersConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    RunnerEvents runnerEvents(KubernetesClient client, RunnersProperties properties, ObjectProvider<Clock> clock) {
-        return new RunnerEvents(client, clock.getIfAvailable(Clock::systemUTC), properties.eventDedupeWindow());
+    RunnerEvents runnerEvents(
+            KubernetesClient client,
+            RunnersProperties properties,
+            KubernetesProperties kubernetes,
+            ObjectProvider<Clock> clock) {
+        return new RunnerEvents(
+                client,
+                clock.getIfAvailable(Clock::systemUTC),
+                properties.eventDedupeWindow(),
+                kubernetes.knowsOwnPod() ? kubernetes.podNamespace() : null,
+                kubernetes.knowsOwnPod() ? kubernetes.podName() : null);
     }
 
     @Bean
@@ -88,7 +97,8 @@ class RunnersConfiguration {
             RunnerEvents events,
             PoolStatusBoard board,
             RunnerMetrics metrics,
-            ObjectProvider<Clock> clock) {
+            ObjectProvider<Clock> clock,
+            ObjectProvider<RunnerLifecycleListener> listeners) {
         return new RunnerReconciler(
                 pools,
                 properties,
@@ -98,7 +108,8 @@ class RunnersConfiguration {
                 events,
                 board,
                 metrics,
-                clock.getIfAvailable(Clock::systemUTC));
+                clock.getIfAvailable(Clock::systemUTC),
+                listeners.orderedStream().toList());
     }
 
     @Bean

@@ -12,11 +12,15 @@ import java.util.Set;
  * Decides, for one pool, how many runners it should have and which pods to create, delete and retire. Pure: the
  * same snapshot at the same instant gives the same decision, so a pass can be repeated safely (level-based).
  *
- * <p>desired = min(max, busy + queued + minIdle), where busy = max(busy runners, in-progress jobs): GitHub and the
- * ledger may each lag the other, and the larger view never under-provisions a running job. Failed and succeeded
- * pods, pods being deleted and pods pending past the pending timeout never count as capacity. Only idle runners
- * past the idle timeout are retired, and only as many as exceed {@code desired}: a busy runner is never a
- * candidate, so a running job is never killed by a scale-down.
+ * <p>desired = min(max, busy + queued + minIdle), where busy = max(busy runners, in-progress jobs of the pool's own
+ * runners): GitHub and the ledger may each lag the other, and the larger view never under-provisions a running job.
+ * Ended pods, pods being deleted, pods pending past the pending timeout and registered runners offline on GitHub past
+ * the online grace never count as capacity. Only idle runners past the idle timeout are retired, and only as many as
+ * exceed {@code desired}: a busy runner is never a candidate, so a running job is never killed by a scale-down.
+ *
+ * <p>An ended runner is judged by whether it took a job, not by its exit code: one that never did failed to register
+ * or start (back-off), one that did finished its job, well or not (a job's OOM kill or an eviction is reported, but
+ * says nothing about the pool).
  */
 public final class ScalingPolicy {
 
@@ -35,21 +39,26 @@ public final class ScalingPolicy {
         int desired = (int) Math.min(limits.max(), demand);
 
         List<String> toDelete = new ArrayList<>();
-        List<String> failed = new ArrayList<>();
-        List<String> succeeded = new ArrayList<>();
+        List<String> registrationFailures = new ArrayList<>();
+        List<String> jobFailures = new ArrayList<>();
+        List<String> completed = new ArrayList<>();
+        List<String> offline = new ArrayList<>();
         List<String> stuck = new ArrayList<>();
         Set<Integer> occupied = new HashSet<>();
         int active = 0;
         for (ObservedRunner runner : snapshot.runners()) {
             occupied.add(runner.slot());
             switch (runner.state()) {
-                case FAILED -> {
-                    failed.add(runner.podName());
+                case FAILED, SUCCEEDED -> {
                     toDelete.add(runner.podName());
-                }
-                case SUCCEEDED -> {
-                    succeeded.add(runner.podName());
-                    toDelete.add(runner.podName());
+                    if (!runner.tookJob()) {
+                        registrationFailures.add(runner.podName());
+                    } else {
+                        completed.add(runner.podName());
+                        if (runner.state() == RunnerState.FAILED) {
+                            jobFailures.add(runner.podName());
+                        }
+                    }
                 }
                 case PENDING -> {
                     if (!runner.since().plus(limits.pendingTimeout()).isAfter(now)) {
@@ -59,7 +68,16 @@ public final class ScalingPolicy {
                         active++;
                     }
                 }
-                case IDLE, BUSY -> active++;
+                case IDLE -> {
+                    if (offlinePastGrace(runner, limits, now)) {
+                        offline.add(runner.podName());
+                        registrationFailures.add(runner.podName());
+                        toDelete.add(runner.podName());
+                    } else {
+                        active++;
+                    }
+                }
+                case BUSY -> active++;
                 case TERMINATING -> {
                     // occupies its slot until the API server has removed it
                 }
@@ -71,8 +89,12 @@ public final class ScalingPolicy {
         ScalingDirection direction = ScalingDirection.NONE;
         ScalingReason reason;
         int missing = desired - active;
-        if (missing > 0 && snapshot.creationHeldUntil() != null && now.isBefore(snapshot.creationHeldUntil())) {
+        if (missing > 0 && held(snapshot.creationHeldUntil(), now)) {
             reason = ScalingReason.FAILURE_BACKOFF;
+        } else if (missing > 0 && held(snapshot.registrationHeldUntil(), now)) {
+            // A pod GitHub cannot register now would only wait for its JIT Secret until the pending timeout (and,
+            // with Karpenter, perhaps buy a node meanwhile): nothing is created until registration is possible.
+            reason = ScalingReason.REGISTRATION_HELD;
         } else if (missing > 0) {
             // Slots above max are never used: the pod name is the cap the API server enforces.
             for (int slot = 0; slot < limits.max() && create.size() < missing; slot++) {
@@ -86,7 +108,7 @@ public final class ScalingPolicy {
                     : ScalingReason.MIN_IDLE;
         } else if (missing < 0) {
             snapshot.runners().stream()
-                    .filter(r -> r.state() == RunnerState.IDLE)
+                    .filter(r -> r.state() == RunnerState.IDLE && !offline.contains(r.podName()))
                     .filter(r -> !r.since().plus(limits.idleTimeout()).isAfter(now))
                     .sorted(Comparator.comparing(ObservedRunner::since).thenComparing(ObservedRunner::slot))
                     .limit(-missing)
@@ -99,7 +121,9 @@ public final class ScalingPolicy {
         if (direction == ScalingDirection.NONE && reason == ScalingReason.STEADY) {
             if (!stuck.isEmpty()) {
                 reason = ScalingReason.REPLACE_STUCK_PENDING;
-            } else if (!failed.isEmpty()) {
+            } else if (!offline.isEmpty()) {
+                reason = ScalingReason.REPLACE_OFFLINE;
+            } else if (!registrationFailures.isEmpty()) {
                 reason = ScalingReason.REPLACE_FAILED;
             }
         }
@@ -113,8 +137,23 @@ public final class ScalingPolicy {
                 create,
                 toDelete,
                 retire,
-                failed,
-                succeeded,
+                registrationFailures,
+                jobFailures,
+                completed,
+                offline,
                 now);
+    }
+
+    /** Offline on GitHub since the later of its start and the first listing that showed it offline, past the grace. */
+    private static boolean offlinePastGrace(ObservedRunner runner, PoolLimits limits, Instant now) {
+        if (runner.offlineSince() == null) {
+            return false;
+        }
+        Instant from = runner.offlineSince().isAfter(runner.since()) ? runner.offlineSince() : runner.since();
+        return !from.plus(limits.onlineGrace()).isAfter(now);
+    }
+
+    private static boolean held(Instant until, Instant now) {
+        return until != null && now.isBefore(until);
     }
 }

@@ -10,12 +10,16 @@ public enum ScalingReason {
     MIN_IDLE,
     /** Idle runners past the idle timeout and not needed are removed. */
     IDLE_TIMEOUT,
-    /** Failed pods were removed; they are replaced. */
+    /** Runners that exited without ever taking a job (a failed registration or start) were removed; replaced. */
     REPLACE_FAILED,
+    /** Registered runners that stayed offline on GitHub past the grace were removed; they are replaced. */
+    REPLACE_OFFLINE,
     /** Pods pending past the pending timeout were removed; they are replaced. */
     REPLACE_STUCK_PENDING,
     /** Runners are needed but creation is held back after failures. */
     FAILURE_BACKOFF,
+    /** Runners are needed but GitHub cannot register them now (rejected, rate-limited or unavailable). */
+    REGISTRATION_HELD,
     /** Nothing to change. */
     STEADY;
 

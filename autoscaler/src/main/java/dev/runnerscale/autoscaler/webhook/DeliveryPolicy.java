@@ -1,7 +1,7 @@
 package dev.runnerscale.autoscaler.webhook;
 
+import dev.runnerscale.autoscaler.pools.RepositoryPatterns;
 import java.util.List;
-import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
@@ -22,9 +22,9 @@ final class DeliveryPolicy {
     private final boolean allowPublic;
 
     DeliveryPolicy(List<String> allowedOwners, List<String> allowedRepositories, boolean allowPublic) {
-        this.owners = allowedOwners.stream().map(DeliveryPolicy::glob).toList();
+        this.owners = allowedOwners.stream().map(RepositoryPatterns::glob).toList();
         this.repositories =
-                allowedRepositories.stream().map(DeliveryPolicy::glob).toList();
+                allowedRepositories.stream().map(RepositoryPatterns::glob).toList();
         this.allowPublic = allowPublic;
     }
 
@@ -40,26 +40,5 @@ final class DeliveryPolicy {
             return Refusal.PUBLIC_REPOSITORY;
         }
         return null;
-    }
-
-    /** {@code *} is any run of characters except {@code /}, {@code ?} one such character; the rest is literal. */
-    static Pattern glob(String glob) {
-        StringBuilder regex = new StringBuilder();
-        StringBuilder literal = new StringBuilder();
-        for (char c : glob.trim().toLowerCase(Locale.ROOT).toCharArray()) {
-            if (c == '*' || c == '?') {
-                if (!literal.isEmpty()) {
-                    regex.append(Pattern.quote(literal.toString()));
-                    literal.setLength(0);
-                }
-                regex.append(c == '*' ? "[^/]*" : "[^/]");
-            } else {
-                literal.append(c);
-            }
-        }
-        if (!literal.isEmpty()) {
-            regex.append(Pattern.quote(literal.toString()));
-        }
-        return Pattern.compile(regex.toString(), Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
     }
 }

@@ -58,7 +58,11 @@ class WebhookIntake {
         }
         WorkflowJobEvent event = ((WorkflowJobParser.Parsed) parsed).event();
         DeliveryPolicy.Refusal refusal = policy.check(event.owner(), event.fullName(), event.publicRepository());
-        String pool = matcher.match(event.observation().labels()).orElse(null);
+        String pool = matcher.match(
+                        event.observation().owner(),
+                        event.observation().repository(),
+                        event.observation().labels())
+                .orElse(null);
         JobDelivery delivery = new JobDelivery(deliveryId, event.action(), event.observation(), pool, refusal != null);
         if (refusal != null) {
             log.info(

@@ -57,7 +57,7 @@ public final class RunnerReactionBenchmark {
 
         EmbeddedPostgres postgres = EmbeddedDatabase.durable(null);
         GitHubWireMock gitHub = new GitHubWireMock(false).start();
-        gitHub.stubStatefulRunners(new GitHubScope("acme", "", 1));
+        gitHub.stubStatefulRunners(GitHubScope.of("acme", "", 1));
         gitHub.stubRateLimit(5000, java.time.Instant.now().plus(Duration.ofHours(1))); // the start-up credentials check
         String podsPath = "/api/v1/namespaces/" + NAMESPACE + "/pods";
         KubernetesTestServer kubernetes = new KubernetesTestServer((method, path, status) -> {
@@ -143,7 +143,7 @@ public final class RunnerReactionBenchmark {
         a.add("--spring.datasource.password=postgres");
         a.add("--runnerscale.webhook.secrets=" + SECRET);
         a.add("--runnerscale.webhook.allowed-owners=acme");
-        a.add("--runnerscale.api.token=bench-token");
+        a.add("--runnerscale.api.tokens=bench-token");
         a.add("--runnerscale.kubernetes.master-url=" + kubernetes.url());
         a.add("--runnerscale.kubernetes.leader-election.enabled=false");
         a.add("--runnerscale.github.api-url=" + gitHub.baseUrl());

@@ -37,7 +37,7 @@ public final class GitHubClientBenchmark {
         Duration limit = Duration.ofSeconds(Integer.getInteger("bench.seconds", 60));
         GitHubWireMock github = new GitHubWireMock(false).start();
         try {
-            GitHubScope org = new GitHubScope("octo-org", "", 1);
+            GitHubScope org = GitHubScope.of("octo-org", "", 1);
             List<RunnerFixture> runners = new ArrayList<>();
             IntStream.rangeClosed(1, 20)
                     .forEach(i -> runners.add(new RunnerFixture(i, "r-" + i, "online", false, List.of("linux"))));

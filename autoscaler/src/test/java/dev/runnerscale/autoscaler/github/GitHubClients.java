@@ -1,6 +1,5 @@
 package dev.runnerscale.autoscaler.github;
 
-import dev.runnerscale.autoscaler.github.GitHubConfiguration.GitHubCredentials;
 import dev.runnerscale.autoscaler.testsupport.MutableClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.security.KeyPair;
@@ -27,7 +26,7 @@ public final class GitHubClients {
     public final GitHubMetrics metrics;
     public final GitHubGate gate;
     public final GitHubHttp http;
-    public final GitHubCredentials credentials;
+    final GitHubCredentials credentials;
 
     private GitHubClients(Map<String, String> settings, MutableClock clock) {
         Map<String, String> all = new HashMap<>();
@@ -62,25 +61,50 @@ public final class GitHubClients {
         return new GitHubClients(s, clock);
     }
 
+    /** A GitHub App pinned to one installation ({@code installation-id}): no lookup. */
     public static GitHubClients withApp(String apiUrl, long appId, String pem, long installationId, Instant start) {
-        Map<String, String> s = new HashMap<>();
+        return withApp(
+                apiUrl,
+                appId,
+                pem,
+                Map.of("runnerscale.github.installation-id", String.valueOf(installationId)),
+                new MutableClock(start));
+    }
+
+    /** A GitHub App that looks up the installation of every owner it serves (no {@code installation-id}). */
+    public static GitHubClients withAppLookingUpInstallations(
+            String apiUrl, long appId, String pem, Map<String, String> extra, MutableClock clock) {
+        return withApp(apiUrl, appId, pem, extra, clock);
+    }
+
+    private static GitHubClients withApp(
+            String apiUrl, long appId, String pem, Map<String, String> extra, MutableClock clock) {
+        Map<String, String> s = new HashMap<>(extra);
         s.put("runnerscale.github.api-url", apiUrl);
         s.put("runnerscale.github.app-id", String.valueOf(appId));
         s.put("runnerscale.github.private-key", pem);
-        s.put("runnerscale.github.installation-id", String.valueOf(installationId));
-        return new GitHubClients(s, new MutableClock(start));
+        return new GitHubClients(s, clock);
     }
 
     public GitHubRunnerApi runners() {
-        return new RestGitHubRunnerApi(http, credentials.installation());
+        return new RestGitHubRunnerApi(http, credentials);
     }
 
     public GitHubJobApi jobs() {
-        return new RestGitHubJobApi(http, credentials.installation(), clock);
+        return new RestGitHubJobApi(http, credentials, clock);
     }
 
     public GitHubHookDeliveries deliveries() {
-        return new RestGitHubHookDeliveries(http, credentials.app().orElseThrow());
+        return new RestGitHubHookDeliveries(http, credentials);
+    }
+
+    /** The rate-limit probe over the credential usable without a lookup (the token or the pinned installation). */
+    public GitHubRateLimitProbe rateLimitProbe() {
+        return new GitHubRateLimitProbe(
+                properties,
+                http,
+                credentials.withoutLookup(),
+                JsonMapper.builder().build());
     }
 
     /** A fresh RSA key pair, as GitHub generates for an App. */

@@ -1,6 +1,8 @@
 package dev.runnerscale.autoscaler.github;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -23,6 +25,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * GitHub failing in every way it does: our client raises the typed exception, records the outcome, never retries,
@@ -33,7 +37,7 @@ class GitHubHttpResilienceTest {
     @RegisterExtension
     static final GitHubWireMock github = new GitHubWireMock();
 
-    static final GitHubScope ORG = new GitHubScope("octo-org", "", 1);
+    static final GitHubScope ORG = GitHubScope.of("octo-org", "", 1);
     static final String RUNNERS = "/orgs/octo-org/actions/runners";
 
     @Nested
@@ -81,6 +85,76 @@ class GitHubHttpResilienceTest {
                     .isEqualTo(1);
             assertThat(clients.metrics.count(GitHubOperation.DELETE_RUNNER, GitHubOutcome.CIRCUIT_OPEN))
                     .isEqualTo(1);
+        }
+    }
+
+    /** GitHub is up and refuses one request: a rejection with a reason, never an outage, never a wait. */
+    @Nested
+    class Rejections {
+
+        @ParameterizedTest(name = "{0} -> {1}")
+        @CsvSource({
+            "401, bad_credentials, Bad credentials, rejected",
+            "403, forbidden, Resource not accessible by integration, rejected",
+            "404, not_found, Not Found, not_found",
+            "409, conflict, Already exists - A runner with the name r-1 already exists., rejected",
+            "422, unprocessable, Invalid runner_group_id, rejected"
+        })
+        void areRejectionsWithABoundedReasonAndGitHubsMessage(int status, String slug, String message, String outcome) {
+            GitHubClients clients = GitHubClients.withToken(
+                    github.baseUrl(),
+                    Map.of(
+                            "runnerscale.github.circuit-breaker.minimum-number-of-calls", "2",
+                            "runnerscale.github.circuit-breaker.sliding-window-size", "2"));
+            github.stub(post(urlPathEqualTo(RUNNERS + "/generate-jitconfig"))
+                    .willReturn(GitHubWireMock.json(
+                            status, Map.of("message", message, "documentation_url", GitHubWireMock.DOCS))));
+            GitHubRunnerApi api = clients.runners();
+
+            for (int i = 0; i < 3; i++) {
+                assertThatThrownBy(() -> api.createJitRunner(ORG, "r-1", List.of("x")))
+                        .isInstanceOfSatisfying(GitHubRejectedException.class, e -> {
+                            assertThat(e).isNotInstanceOf(GitHubUnavailableException.class);
+                            assertThat(e.status()).isEqualTo(status);
+                            assertThat(e.reason().slug()).isEqualTo(slug);
+                            assertThat(e.gitHubMessage()).isEqualTo(message);
+                        })
+                        .hasMessageContaining("jit_config (" + status + " " + slug + "): " + message)
+                        .hasMessageNotContaining("ghp_testtoken");
+            }
+
+            // GitHub is up: a rejection never opens the circuit nor closes the credential's gate.
+            assertThat(clients.http.circuitBreaker().getState()).isEqualTo(CircuitBreaker.State.CLOSED);
+            assertThat(clients.http.circuitBreaker().getMetrics().getNumberOfFailedCalls())
+                    .isZero();
+            assertThat(clients.gate.closedUntil("token")).isEmpty();
+            assertThat(api.heldUntil(ORG)).isEmpty();
+            assertThat(clients.registry
+                            .get("runnerscale.github.requests")
+                            .tag("operation", "jit_config")
+                            .tag("outcome", outcome)
+                            .counter()
+                            .count())
+                    .isEqualTo(3);
+            assertThat(github.requestCount(RUNNERS + "/generate-jitconfig")).isEqualTo(3);
+        }
+
+        @Test
+        void anUnreadableAnswerIsAnOutageNotARejection() {
+            GitHubClients clients = GitHubClients.withToken(github.baseUrl(), Map.of());
+            github.stub(get(urlPathEqualTo(RUNNERS))
+                    .willReturn(aResponse()
+                            .withStatus(200)
+                            .withHeader("Content-Type", "application/json")
+                            .withBody("{\"total_count\": 1, \"runners\": [")));
+
+            assertThatThrownBy(() -> clients.runners().listRunners(ORG))
+                    .isExactlyInstanceOf(GitHubUnavailableException.class)
+                    .hasMessageContaining("unreadable JSON");
+            assertThat(clients.http.circuitBreaker().getMetrics().getNumberOfFailedCalls())
+                    .isEqualTo(1);
+            // The fake GitHub answered outside the description on purpose.
+            assertThat(github.drainViolations()).isNotEmpty();
         }
     }
 
@@ -187,8 +261,8 @@ class GitHubHttpResilienceTest {
 
             // Relative to GitHub's Date header when present: equal to the reset within clock-second rounding.
             assertThat(limited.retryAt()).isCloseTo(reset, within(3, ChronoUnit.SECONDS));
-            assertThat(clients.gate.closedUntil()).contains(limited.retryAt());
-            assertThat(clients.metrics.rateLimitRemaining()).isZero();
+            assertThat(clients.gate.closedUntil("token")).contains(limited.retryAt());
+            assertThat(clients.metrics.rateLimitRemaining("token")).contains(0L);
         }
 
         @Test
@@ -197,11 +271,15 @@ class GitHubHttpResilienceTest {
             github.stub(get(urlPathEqualTo(RUNNERS)).willReturn(GitHubWireMock.missingPermission()));
 
             assertThatThrownBy(() -> clients.runners().listRunners(ORG))
-                    .isInstanceOfSatisfying(
-                            GitHubRejectedException.class,
-                            e -> assertThat(e.status()).isEqualTo(403))
+                    .isInstanceOfSatisfying(GitHubRejectedException.class, e -> {
+                        assertThat(e.status()).isEqualTo(403);
+                        assertThat(e.reason()).isEqualTo(GitHubRejectedException.Reason.FORBIDDEN);
+                        assertThat(e.gitHubMessage()).isEqualTo("Resource not accessible by integration");
+                    })
                     .hasMessageContaining("Resource not accessible by integration");
-            assertThat(clients.gate.closedUntil()).isEmpty();
+            assertThat(clients.gate.closedUntil("token")).isEmpty();
+            assertThat(clients.metrics.count(GitHubOperation.LIST_RUNNERS, GitHubOutcome.REJECTED))
+                    .isEqualTo(1);
 
             github.stubRunnerPages(ORG, List.of(List.of()));
             assertThat(clients.runners().listRunners(ORG)).isEmpty();
@@ -215,9 +293,10 @@ class GitHubHttpResilienceTest {
 
             clients.runners().listRunners(ORG);
 
-            assertThat(clients.metrics.rateLimitRemaining()).isEqualTo(4999);
+            assertThat(clients.metrics.rateLimitRemaining("token")).contains(4999L);
             assertThat(clients.registry
                             .get("runnerscale.github.rate.limit.remaining")
+                            .tag("scope", "token")
                             .gauge()
                             .value())
                     .isEqualTo(4999);

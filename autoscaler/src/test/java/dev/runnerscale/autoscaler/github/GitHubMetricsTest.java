@@ -29,15 +29,15 @@ class GitHubMetricsTest {
                 metrics,
                 clients.clock);
         http.bindMetrics(prometheus);
-        GitHubScope org = new GitHubScope("octo-org", "", 1);
+        GitHubScope org = GitHubScope.of("octo-org", "", 1);
         github.stubRunnerPages(org, List.of(List.of()));
 
-        new RestGitHubRunnerApi(http, clients.credentials.installation()).listRunners(org);
+        new RestGitHubRunnerApi(http, GitHubCredentials.from(clients.properties, http, clients.clock)).listRunners(org);
 
         String scrape = prometheus.scrape();
         assertThat(scrape)
                 .contains("runnerscale_github_requests_total{operation=\"list_runners\",outcome=\"success\"} 1.0")
-                .contains("runnerscale_github_rate_limit_remaining 4999.0")
+                .contains("runnerscale_github_rate_limit_remaining{scope=\"token\"} 4999.0")
                 .contains("resilience4j_circuitbreaker_state{name=\"github\",state=\"closed\"} 1.0");
     }
 }

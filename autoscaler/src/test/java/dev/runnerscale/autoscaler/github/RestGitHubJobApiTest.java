@@ -1,14 +1,22 @@
 package dev.runnerscale.autoscaler.github;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.runnerscale.autoscaler.github.GitHubJobApi.RerunOutcome;
 import dev.runnerscale.autoscaler.jobs.JobObservation;
 import dev.runnerscale.autoscaler.jobs.JobStatus;
 import dev.runnerscale.autoscaler.testsupport.GitHubWireMock;
 import dev.runnerscale.autoscaler.testsupport.GitHubWireMock.JobFixture;
+import dev.runnerscale.autoscaler.testsupport.MutableClock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -59,6 +67,93 @@ class RestGitHubJobApiTest {
         assertThat(job.runnerName()).isNull();
         assertThat(job.startedAt()).isNull();
         assertThat(job.conclusion()).isNull();
+    }
+
+    @Nested
+    class ReRun {
+
+        GitHubClients clients = GitHubClients.withToken(github.baseUrl(), Map.of());
+
+        @Test
+        void isAcceptedWithAPostToTheJobsRerun() {
+            github.stubRerun("octo-org", "octo-repo", 7, 201);
+
+            assertThat(clients.jobs().rerunJob("octo-org", "octo-repo", 7)).isEqualTo(RerunOutcome.ACCEPTED);
+
+            github.server()
+                    .verify(postRequestedFor(urlPathEqualTo("/repos/octo-org/octo-repo/actions/jobs/7/rerun"))
+                            .withHeader("Authorization", equalTo("token ghp_testtoken000000000000000000000000")));
+            assertThat(clients.metrics.count(GitHubOperation.RERUN_JOB, GitHubOutcome.SUCCESS))
+                    .isEqualTo(1);
+        }
+
+        @Test
+        void aJobThatCannotBeReRunIsARejectionWithGitHubsReason() {
+            github.stubRerun("octo-org", "octo-repo", 8, 403);
+
+            assertThatThrownBy(() -> clients.jobs().rerunJob("octo-org", "octo-repo", 8))
+                    .isInstanceOfSatisfying(GitHubRejectedException.class, e -> {
+                        assertThat(e.status()).isEqualTo(403);
+                        assertThat(e.reason().slug()).isEqualTo("forbidden");
+                        assertThat(e.gitHubMessage()).contains("created over a month ago");
+                    })
+                    .hasMessageContaining("rerun_job")
+                    .hasMessageNotContaining("ghp_testtoken");
+            assertThat(clients.gate.closedUntil("token")).isEmpty();
+            assertThat(clients.metrics.count(GitHubOperation.RERUN_JOB, GitHubOutcome.REJECTED))
+                    .isEqualTo(1);
+        }
+
+        @Test
+        void anUnknownJobIsNotFound() {
+            github.stubRerun("octo-org", "octo-repo", 9, 404);
+
+            assertThat(clients.jobs().rerunJob("octo-org", "octo-repo", 9)).isEqualTo(RerunOutcome.NOT_FOUND);
+            assertThat(clients.metrics.count(GitHubOperation.RERUN_JOB, GitHubOutcome.NOT_FOUND))
+                    .isEqualTo(1);
+        }
+
+        @Test
+        void aRateLimitIsAWaitOfTheCredentialNotARejection() {
+            github.stub(post(urlPathEqualTo("/repos/octo-org/octo-repo/actions/jobs/10/rerun"))
+                    .willReturn(GitHubWireMock.tooManyRequests(30)));
+
+            assertThatThrownBy(() -> clients.jobs().rerunJob("octo-org", "octo-repo", 10))
+                    .isInstanceOfSatisfying(
+                            GitHubRateLimitedException.class,
+                            e -> assertThat(e.credential()).contains("token"));
+            assertThat(clients.jobs().heldUntil("octo-org", "octo-repo")).isPresent();
+            assertThat(clients.jobs().heldUntil("other-org", "x")).isPresent(); // one token serves every owner
+        }
+
+        @Test
+        void aServerErrorIsAnOutage() {
+            github.stub(post(urlPathEqualTo("/repos/octo-org/octo-repo/actions/jobs/11/rerun"))
+                    .willReturn(GitHubWireMock.serverError(502)));
+
+            assertThatThrownBy(() -> clients.jobs().rerunJob("octo-org", "octo-repo", 11))
+                    .isExactlyInstanceOf(GitHubUnavailableException.class);
+        }
+
+        @Test
+        void withAnAppUsesTheInstallationOfTheJobsOwner() {
+            GitHubClients app = GitHubClients.withAppLookingUpInstallations(
+                    github.baseUrl(),
+                    1,
+                    GitHubClients.pkcs8Pem(GitHubClients.rsaKeyPair()),
+                    Map.of(),
+                    new MutableClock(CREATED));
+            github.stubRepoInstallation("globex", "web", 5);
+            github.stubInstallationToken(5, "ghs_five", CREATED.plusSeconds(3600));
+            github.stubRerun("globex", "web", 12, 201);
+
+            assertThat(app.jobs().heldUntil("globex", "web")).isEmpty();
+            assertThat(app.jobs().rerunJob("globex", "web", 12)).isEqualTo(RerunOutcome.ACCEPTED);
+
+            github.server()
+                    .verify(postRequestedFor(urlPathEqualTo("/repos/globex/web/actions/jobs/12/rerun"))
+                            .withHeader("Authorization", equalTo("Bearer ghs_five")));
+        }
     }
 
     @Test

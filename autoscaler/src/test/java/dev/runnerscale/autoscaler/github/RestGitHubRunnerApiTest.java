@@ -40,8 +40,8 @@ class RestGitHubRunnerApiTest {
     @RegisterExtension
     static final GitHubWireMock github = new GitHubWireMock();
 
-    static final GitHubScope ORG = new GitHubScope("octo-org", "", 3);
-    static final GitHubScope REPO = new GitHubScope("octo-org", "octo-repo", 1);
+    static final GitHubScope ORG = GitHubScope.of("octo-org", "", 3);
+    static final GitHubScope REPO = GitHubScope.of("octo-org", "octo-repo", 1);
 
     @Nested
     class WithAPersonalAccessToken {

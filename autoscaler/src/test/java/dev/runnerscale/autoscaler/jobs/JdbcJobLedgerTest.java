@@ -157,7 +157,7 @@ class JdbcJobLedgerTest extends AutoscalerTestBase {
         }
 
         @Test
-        void busyRunnerNamesAreTheRunnersOfInProgressJobsOfOurPoolsOnly() {
+        void inProgressJobsAreThoseOfOurPoolsOnlyWithTheirRunners() {
             long running = nextJobId();
             long done = nextJobId();
             long refused = nextJobId();
@@ -169,9 +169,30 @@ class JdbcJobLedgerTest extends AutoscalerTestBase {
                     started(refused, POOL, true),
                     started(unmatched, null, false)));
 
-            assertThat(ledger.busyRunnerNames())
-                    .contains("runner-of-" + running)
+            assertThat(ledger.inProgressJobs())
+                    .contains(new RunningJob(POOL, "runner-of-" + running))
+                    .extracting(RunningJob::runnerName)
                     .doesNotContain("runner-of-" + done, "runner-of-" + refused, "runner-of-" + unmatched);
+        }
+
+        @Test
+        void runnersThatTookJobsAreThoseAJobRanOnWhateverItsStatusNow() {
+            long running = nextJobId();
+            long done = nextJobId();
+            ledger.record(List.of(
+                    started(running, POOL, false),
+                    started(done, POOL, false),
+                    new JobDelivery(
+                            "completed-" + done,
+                            "completed",
+                            Observations.of(done, COMPLETED, "completed-" + done, Instant.now(), "runner-of-" + done),
+                            POOL,
+                            false)));
+
+            assertThat(ledger.runnersThatTookJobs(
+                            List.of("runner-of-" + running, "runner-of-" + done, "never-took-a-job")))
+                    .containsExactlyInAnyOrder("runner-of-" + running, "runner-of-" + done);
+            assertThat(ledger.runnersThatTookJobs(List.of())).isEmpty();
         }
 
         private static JobDelivery started(long job, String pool, boolean refused) {

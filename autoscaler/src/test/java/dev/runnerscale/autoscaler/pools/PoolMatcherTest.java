@@ -2,33 +2,18 @@ package dev.runnerscale.autoscaler.pools;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.runnerscale.autoscaler.testsupport.TestPools;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 class PoolMatcherTest {
 
     private static PoolsProperties.Pool pool(String name, String... labels) {
-        return new PoolsProperties.Pool(
-                name,
-                List.of(labels),
-                new PoolsProperties.GitHubScope("acme", "", 1),
-                0,
-                10,
-                java.time.Duration.ofMinutes(10),
-                java.time.Duration.ofMinutes(5),
-                "runners",
-                new PoolsProperties.PodTemplate(
-                        "image",
-                        new PoolsProperties.Resources("1", "2Gi", "2", "4Gi"),
-                        Map.of(),
-                        List.of(),
-                        Map.of(),
-                        "",
-                        java.time.Duration.ofMinutes(5),
-                        false));
+        return TestPools.pool("name", name, "labels", String.join(",", labels), "github.owner", "acme");
     }
 
     // configuration order matters: "spot-a" and "spot-b" are equally specific, "spot-a" comes first
@@ -62,12 +47,57 @@ class PoolMatcherTest {
     void theMostSpecificPoolContainingAllLabelsWinsTiesByConfigurationOrder(String labels, String expected) {
         List<String> jobLabels =
                 Arrays.stream(labels.split(",")).map(String::trim).toList();
-        assertThat(MATCHER.match(jobLabels).orElse(null)).isEqualTo(expected);
+        assertThat(MATCHER.match("acme", "app", jobLabels).orElse(null)).isEqualTo(expected);
     }
 
     @org.junit.jupiter.api.Test
     void aJobWithoutLabelsIsNotOurs() {
-        assertThat(MATCHER.match(List.of())).isEmpty();
-        assertThat(MATCHER.match(List.of(" "))).isEmpty();
+        assertThat(MATCHER.match("acme", "app", List.of())).isEmpty();
+        assertThat(MATCHER.match("acme", "app", List.of(" "))).isEmpty();
+    }
+
+    @Nested
+    class Scope {
+
+        // two organisations with the same labels, a repository-scoped pool, an allow-listed pool
+        private final PoolMatcher matcher = new PoolMatcher(TestPools.pools(Map.ofEntries(
+                Map.entry("runnerscale.pools[0].name", "acme-linux"),
+                Map.entry("runnerscale.pools[0].labels", "self-hosted,linux"),
+                Map.entry("runnerscale.pools[0].github.owner", "acme"),
+                Map.entry("runnerscale.pools[1].name", "globex-linux"),
+                Map.entry("runnerscale.pools[1].labels", "self-hosted,linux"),
+                Map.entry("runnerscale.pools[1].github.owner", "Globex"),
+                Map.entry("runnerscale.pools[2].name", "acme-web-deploy"),
+                Map.entry("runnerscale.pools[2].labels", "self-hosted,linux,deploy"),
+                Map.entry("runnerscale.pools[2].github.owner", "acme"),
+                Map.entry("runnerscale.pools[2].github.repository", "web"),
+                Map.entry("runnerscale.pools[3].name", "acme-api-gpu"),
+                Map.entry("runnerscale.pools[3].labels", "self-hosted,linux,gpu"),
+                Map.entry("runnerscale.pools[3].github.owner", "acme"),
+                Map.entry("runnerscale.pools[3].github.repositories", "api-*,acme/ml"))));
+
+        @ParameterizedTest(name = "{0}/{1} {2} -> {3}")
+        @CsvSource(
+                nullValues = "NONE",
+                delimiter = '|',
+                value = {
+                    "acme   | app     | self-hosted,linux        | acme-linux",
+                    "globex | app     | self-hosted,linux        | globex-linux",
+                    "GLOBEX | app     | linux                    | globex-linux",
+                    "initech| app     | self-hosted,linux        | NONE",
+                    "acme   | web     | self-hosted,linux,deploy | acme-web-deploy",
+                    "acme   | app     | self-hosted,linux,deploy | NONE",
+                    "globex | web     | self-hosted,linux,deploy | NONE",
+                    "acme   | api-v2  | gpu                      | acme-api-gpu",
+                    "acme   | ml      | gpu                      | acme-api-gpu",
+                    "acme   | web     | gpu                      | NONE",
+                    "globex | api-v2  | gpu                      | NONE"
+                })
+        void aJobMatchesOnlyAPoolWhoseGitHubScopeHoldsItsRepository(
+                String owner, String repository, String labels, String expected) {
+            List<String> jobLabels =
+                    Arrays.stream(labels.split(",")).map(String::trim).toList();
+            assertThat(matcher.match(owner, repository, jobLabels).orElse(null)).isEqualTo(expected);
+        }
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.runnerscale.autoscaler.github.GitHubClients;
+import dev.runnerscale.autoscaler.github.GitHubHookDeliveries;
 import dev.runnerscale.autoscaler.jobs.JobStatus;
 import dev.runnerscale.autoscaler.testsupport.GitHubWireMock;
 import dev.runnerscale.autoscaler.testsupport.GitHubWireMock.DeliveryFixture;
@@ -60,7 +61,11 @@ class GitHubRepairSchedulerTest {
                         ledger, clients.jobs(), clients.properties.repair(), clients.clock, clients.registry)),
                 Duration.ofMillis(100),
                 Optional.of(new WebhookRedelivery(
-                        clients.deliveries(), clients.properties.redelivery(), clients.clock, clients.registry)),
+                        clients.deliveries(),
+                        List.of(new GitHubHookDeliveries.AppHook()),
+                        clients.properties.redelivery(),
+                        clients.clock,
+                        clients.registry)),
                 Duration.ofMillis(100));
 
         scheduler.start();

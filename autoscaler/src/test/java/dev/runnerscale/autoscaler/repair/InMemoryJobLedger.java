@@ -6,7 +6,9 @@ import dev.runnerscale.autoscaler.jobs.JobObservation;
 import dev.runnerscale.autoscaler.jobs.JobStatus;
 import dev.runnerscale.autoscaler.jobs.LedgerJob;
 import dev.runnerscale.autoscaler.jobs.PoolJobCounts;
+import dev.runnerscale.autoscaler.jobs.RunningJob;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -58,11 +60,18 @@ final class InMemoryJobLedger implements JobLedger {
     }
 
     @Override
-    public Set<String> busyRunnerNames() {
+    public List<RunningJob> inProgressJobs() {
         return jobs.values().stream()
                 .filter(j -> !j.refused() && j.pool() != null && j.status() == JobStatus.IN_PROGRESS)
+                .map(j -> new RunningJob(j.pool(), j.runnerName()))
+                .toList();
+    }
+
+    @Override
+    public Set<String> runnersThatTookJobs(Collection<String> runnerNames) {
+        return jobs.values().stream()
                 .map(LedgerJob::runnerName)
-                .filter(java.util.Objects::nonNull)
+                .filter(runnerNames::contains)
                 .collect(java.util.stream.Collectors.toSet());
     }
 

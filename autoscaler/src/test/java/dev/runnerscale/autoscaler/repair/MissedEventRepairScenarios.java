@@ -1,6 +1,8 @@
 package dev.runnerscale.autoscaler.repair;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -13,6 +15,7 @@ import dev.runnerscale.autoscaler.repair.MissedEventRepair.RepairPass;
 import dev.runnerscale.autoscaler.testsupport.AutoscalerTestBase;
 import dev.runnerscale.autoscaler.testsupport.GitHubWireMock;
 import dev.runnerscale.autoscaler.testsupport.GitHubWireMock.JobFixture;
+import dev.runnerscale.autoscaler.testsupport.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -41,6 +44,8 @@ abstract class MissedEventRepairScenarios extends AutoscalerTestBase {
      * jobs of earlier tests are always newer than the cutoff).
      */
     private static final Instant EPOCH = Instant.parse("2001-01-01T00:00:00Z");
+
+    private static final String APP_KEY = GitHubClients.pkcs8Pem(GitHubClients.rsaKeyPair());
 
     private static final AtomicInteger TESTS = new AtomicInteger();
 
@@ -205,24 +210,31 @@ abstract class MissedEventRepairScenarios extends AutoscalerTestBase {
         }
 
         @Test
-        void aRateLimitStopsThePassAndNoCallGoesOutBeforeRetryAt() {
+        void aRateLimitHoldsTheCredentialsJobsAndNoCallGoesOutBeforeRetryAt() {
             long job30 = nextJobId();
+            long job31 = nextJobId();
             setUpWith(Map.of());
             queuedDelivery(job30, t0.minus(Duration.ofMinutes(20)));
+            queuedDelivery(job31, t0.minus(Duration.ofMinutes(10)));
             github.stub(get(urlPathEqualTo(jobPath(job30))).willReturn(GitHubWireMock.tooManyRequests(120)));
 
-            assertThat(repair.repairOnce().interruptedBy())
-                    .hasValueSatisfying(why -> assertThat(why).contains("rate"));
+            RepairPass limited = repair.repairOnce();
+            // One token serves both jobs: the second is held without a call.
+            assertThat(limited.held()).isEqualTo(2);
+            assertThat(limited.checked()).isZero();
+            assertThat(github.requestCount()).isEqualTo(1);
             github.server().resetMappings();
             github.stubJob(OWNER, REPO, JobFixture.completed(job30, t0.minus(Duration.ofMinutes(20)), t0, LABELS));
+            github.stubJob(OWNER, REPO, JobFixture.completed(job31, t0.minus(Duration.ofMinutes(10)), t0, LABELS));
 
             clients.clock.advance(Duration.ofSeconds(119));
-            assertThat(repair.repairOnce().interruptedBy()).isPresent();
-            assertThat(github.requestCount(jobPath(job30))).isEqualTo(1);
+            assertThat(repair.repairOnce().held()).isEqualTo(2);
+            assertThat(github.requestCount()).isEqualTo(1);
 
             clients.clock.advance(Duration.ofSeconds(1));
-            assertThat(repair.repairOnce().corrected()).isEqualTo(1);
+            assertThat(repair.repairOnce().corrected()).isEqualTo(2);
             assertThat(github.requestCount(jobPath(job30))).isEqualTo(2);
+            assertThat(job(job31).status()).isEqualTo(JobStatus.COMPLETED);
         }
 
         @Test
@@ -239,8 +251,8 @@ abstract class MissedEventRepairScenarios extends AutoscalerTestBase {
 
             RepairPass refused = repair.repairOnce();
 
-            assertThat(refused.interruptedBy())
-                    .hasValueSatisfying(why -> assertThat(why).contains("circuit breaker is open"));
+            assertThat(refused.held()).isEqualTo(1);
+            assertThat(refused.checked()).isZero();
             assertThat(github.requestCount()).isEqualTo(2);
             assertThat(job(job40).status()).isEqualTo(JobStatus.QUEUED);
         }
@@ -259,6 +271,181 @@ abstract class MissedEventRepairScenarios extends AutoscalerTestBase {
 
             assertThat(repair.repairOnce().interruptedBy()).isPresent();
             assertThat(job(job50).status()).isEqualTo(JobStatus.QUEUED);
+        }
+    }
+
+    @Nested
+    class WhenGitHubRefusesAJob {
+
+        @Test
+        void theRefusedJobIsSetAsideAndThePassGoesOnWithTheNext() {
+            long refused = nextJobId();
+            long next = nextJobId();
+            setUpWith(Map.of());
+            queuedDelivery(refused, t0.minus(Duration.ofMinutes(20)));
+            queuedDelivery(next, t0.minus(Duration.ofMinutes(10)));
+            github.stub(get(urlPathEqualTo(jobPath(refused))).willReturn(GitHubWireMock.missingPermission()));
+            github.stubJob(OWNER, REPO, JobFixture.completed(next, t0.minus(Duration.ofMinutes(10)), t0, LABELS));
+
+            RepairPass pass = repair.repairOnce();
+
+            assertThat(pass.interruptedBy()).isEmpty();
+            assertThat(pass.rejected()).isEqualTo(1);
+            assertThat(pass.corrected()).isEqualTo(1);
+            assertThat(job(refused).status()).isEqualTo(JobStatus.QUEUED);
+            assertThat(job(next).status()).isEqualTo(JobStatus.COMPLETED);
+            assertThat(clients.registry
+                            .get("runnerscale.ledger.repairs")
+                            .tag("outcome", "rejected")
+                            .counter()
+                            .count())
+                    .isEqualTo(1);
+        }
+
+        @Test
+        void aRefusedJobNoLongerComesFirstInEveryPass() {
+            setUpWith(Map.of("runnerscale.github.repair.batch-size", "1"));
+            long refused = nextJobId();
+            long next = nextJobId();
+            queuedDelivery(refused, t0.minus(Duration.ofMinutes(20)));
+            queuedDelivery(next, t0.minus(Duration.ofMinutes(10)));
+            github.stub(get(urlPathEqualTo(jobPath(refused)))
+                    .willReturn(GitHubWireMock.json(401, Map.of("message", "Bad credentials"))));
+            github.stubJob(OWNER, REPO, JobFixture.completed(next, t0.minus(Duration.ofMinutes(10)), t0, LABELS));
+
+            assertThat(repair.repairOnce().rejected()).isEqualTo(1);
+            clients.clock.advance(Duration.ofMinutes(1));
+            RepairPass second = repair.repairOnce();
+
+            assertThat(second.corrected()).isEqualTo(1);
+            assertThat(github.requestCount(jobPath(refused))).isEqualTo(1);
+            assertThat(job(next).status()).isEqualTo(JobStatus.COMPLETED);
+        }
+
+        @Test
+        void aRefusedJobIsCheckedAgainAfterTheRejectedRetry() {
+            long refused = nextJobId();
+            setUpWith(Map.of("runnerscale.github.repair.rejected-retry", "10m"));
+            queuedDelivery(refused, t0.minus(Duration.ofMinutes(20)));
+            github.stub(get(urlPathEqualTo(jobPath(refused))).willReturn(GitHubWireMock.missingPermission()));
+            repair.repairOnce();
+
+            clients.clock.advance(Duration.ofMinutes(9));
+            repair.repairOnce();
+            assertThat(github.requestCount(jobPath(refused))).isEqualTo(1);
+
+            github.server().resetMappings();
+            github.stubJob(OWNER, REPO, JobFixture.completed(refused, t0.minus(Duration.ofMinutes(20)), t0, LABELS));
+            clients.clock.advance(Duration.ofMinutes(1));
+            assertThat(repair.repairOnce().corrected()).isEqualTo(1);
+            assertThat(github.requestCount(jobPath(refused))).isEqualTo(2);
+        }
+    }
+
+    /** A GitHub App installed on two organisations: each job is checked with its own owner's installation. */
+    @Nested
+    class AcrossOrganisations {
+
+        static final String OTHER = "globex";
+        static final String OTHER_REPO = "web";
+
+        void setUpWithApp() {
+            t0 = EPOCH.minus(Duration.ofDays(10L * TESTS.incrementAndGet()));
+            ledger = newLedger();
+            clients = GitHubClients.withAppLookingUpInstallations(
+                    github.baseUrl(), 123, APP_KEY, Map.of(), new MutableClock(t0));
+            repair = new MissedEventRepair(
+                    ledger, clients.jobs(), clients.properties.repair(), clients.clock, clients.registry);
+            github.stubRepoInstallation(OWNER, REPO, 7);
+            github.stubRepoInstallation(OTHER, OTHER_REPO, 8);
+            github.stubInstallationToken(7, "ghs_seven", t0.plus(Duration.ofHours(1)));
+            github.stubInstallationToken(8, "ghs_eight", t0.plus(Duration.ofHours(1)));
+        }
+
+        void queuedElsewhere(long jobId, Instant at) {
+            deliver(
+                    ledger,
+                    RepairObservations.queued(jobId, jobId * 10, OTHER, OTHER_REPO, LABELS, "delivery-" + jobId, at));
+        }
+
+        String otherJobPath(long id) {
+            return "/repos/" + OTHER + "/" + OTHER_REPO + "/actions/jobs/" + id;
+        }
+
+        @Test
+        void eachJobIsCheckedWithItsOwnersInstallation() {
+            long ours = nextJobId();
+            long theirs = nextJobId();
+            setUpWithApp();
+            queuedDelivery(ours, t0.minus(Duration.ofMinutes(20)));
+            queuedElsewhere(theirs, t0.minus(Duration.ofMinutes(10)));
+            github.stubJob(OWNER, REPO, JobFixture.completed(ours, t0.minus(Duration.ofMinutes(20)), t0, LABELS));
+            github.stubJob(
+                    OTHER, OTHER_REPO, JobFixture.completed(theirs, t0.minus(Duration.ofMinutes(10)), t0, LABELS));
+
+            assertThat(repair.repairOnce().corrected()).isEqualTo(2);
+
+            github.server()
+                    .verify(getRequestedFor(urlPathEqualTo(jobPath(ours)))
+                            .withHeader("Authorization", equalTo("Bearer ghs_seven")));
+            github.server()
+                    .verify(getRequestedFor(urlPathEqualTo(otherJobPath(theirs)))
+                            .withHeader("Authorization", equalTo("Bearer ghs_eight")));
+        }
+
+        @Test
+        void aRateLimitOfOneOrganisationsInstallationHoldsOnlyItsJobs() {
+            long limited = nextJobId();
+            long sameOrganisation = nextJobId();
+            long otherOrganisation = nextJobId();
+            setUpWithApp();
+            queuedDelivery(limited, t0.minus(Duration.ofMinutes(20)));
+            queuedDelivery(sameOrganisation, t0.minus(Duration.ofMinutes(15)));
+            queuedElsewhere(otherOrganisation, t0.minus(Duration.ofMinutes(10)));
+            github.stub(get(urlPathEqualTo(jobPath(limited))).willReturn(GitHubWireMock.tooManyRequests(120)));
+            github.stubJob(
+                    OWNER, REPO, JobFixture.completed(sameOrganisation, t0.minus(Duration.ofMinutes(15)), t0, LABELS));
+            github.stubJob(
+                    OTHER,
+                    OTHER_REPO,
+                    JobFixture.completed(otherOrganisation, t0.minus(Duration.ofMinutes(10)), t0, LABELS));
+
+            RepairPass pass = repair.repairOnce();
+
+            assertThat(pass.interruptedBy()).isEmpty();
+            assertThat(pass.held()).isEqualTo(2);
+            assertThat(pass.corrected()).isEqualTo(1);
+            assertThat(github.requestCount(jobPath(sameOrganisation))).isZero();
+            assertThat(job(otherOrganisation).status()).isEqualTo(JobStatus.COMPLETED);
+            assertThat(job(sameOrganisation).status()).isEqualTo(JobStatus.QUEUED);
+        }
+
+        @Test
+        void aJobOfAnOwnerWithoutTheAppIsSetAsideAndTheOthersAreChecked() {
+            long stranger = nextJobId();
+            long ours = nextJobId();
+            setUpWithApp();
+            deliver(
+                    ledger,
+                    RepairObservations.queued(
+                            stranger,
+                            stranger * 10,
+                            "stranger",
+                            "tools",
+                            LABELS,
+                            "d-" + stranger,
+                            t0.minus(Duration.ofMinutes(20))));
+            queuedDelivery(ours, t0.minus(Duration.ofMinutes(10)));
+            github.stubNotInstalled("/repos/stranger/tools");
+            github.stubJob(OWNER, REPO, JobFixture.completed(ours, t0.minus(Duration.ofMinutes(10)), t0, LABELS));
+
+            RepairPass pass = repair.repairOnce();
+
+            assertThat(pass.rejected()).isEqualTo(1);
+            assertThat(pass.corrected()).isEqualTo(1);
+            assertThat(job(stranger).status()).isEqualTo(JobStatus.QUEUED);
+            assertThat(github.requestCount("/repos/stranger/tools/actions/jobs/" + stranger))
+                    .isZero();
         }
     }
 }

@@ -1,6 +1,8 @@
 package dev.runnerscale.autoscaler.repair;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
@@ -8,13 +10,19 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.runnerscale.autoscaler.github.GitHubClients;
+import dev.runnerscale.autoscaler.github.GitHubHookDeliveries;
+import dev.runnerscale.autoscaler.github.GitHubHookDeliveries.Hook;
+import dev.runnerscale.autoscaler.github.GitHubHookDeliveries.OrganisationHook;
+import dev.runnerscale.autoscaler.github.GitHubHookDeliveries.RepositoryHook;
 import dev.runnerscale.autoscaler.repair.WebhookRedelivery.RedeliveryScan;
 import dev.runnerscale.autoscaler.testsupport.GitHubWireMock;
 import dev.runnerscale.autoscaler.testsupport.GitHubWireMock.DeliveryFixture;
+import dev.runnerscale.autoscaler.testsupport.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -27,6 +35,7 @@ class WebhookRedeliveryTest {
 
     static final Instant T0 = Instant.parse("2026-11-22T00:00:00Z");
     static final long INSTALLATION = 42;
+    static final Hook APP = new GitHubHookDeliveries.AppHook();
 
     GitHubClients clients;
     WebhookRedelivery redelivery;
@@ -36,7 +45,7 @@ class WebhookRedeliveryTest {
         clients = GitHubClients.withApp(
                 github.baseUrl(), 123, GitHubClients.pkcs8Pem(GitHubClients.rsaKeyPair()), INSTALLATION, T0);
         redelivery = new WebhookRedelivery(
-                clients.deliveries(), clients.properties.redelivery(), clients.clock, clients.registry);
+                clients.deliveries(), List.of(APP), clients.properties.redelivery(), clients.clock, clients.registry);
     }
 
     static DeliveryFixture attempt(long id, String guid, Duration ago, int status) {
@@ -203,7 +212,11 @@ class WebhookRedeliveryTest {
                     null);
             github.stubRedeliver(1002);
             WebhookRedelivery restarted = new WebhookRedelivery(
-                    clients.deliveries(), clients.properties.redelivery(), clients.clock, clients.registry);
+                    clients.deliveries(),
+                    List.of(APP),
+                    clients.properties.redelivery(),
+                    clients.clock,
+                    clients.registry);
 
             RedeliveryScan scan = restarted.scanOnce();
 
@@ -242,6 +255,165 @@ class WebhookRedeliveryTest {
 
             assertThat(scan.interruptedBy()).isPresent();
             assertThat(github.requestCount()).isEqualTo(1);
+        }
+    }
+
+    /** With a personal access token: organisation and repository hooks configured by id, the same rules per hook. */
+    @Nested
+    class OrganisationAndRepositoryHooks {
+
+        static final Hook ORG_HOOK = new OrganisationHook("acme", 7);
+        static final Hook REPO_HOOK = new RepositoryHook("acme", "web", 9);
+        static final String ORG = GitHubWireMock.orgHook("acme", 7);
+        static final String REPO = GitHubWireMock.repoHook("acme", "web", 9);
+
+        GitHubClients token;
+        WebhookRedelivery pat;
+
+        @BeforeEach
+        void withAToken() {
+            setUpWith(Map.of());
+        }
+
+        void setUpWith(Map<String, String> settings) {
+            token = GitHubClients.withToken(github.baseUrl(), settings, T0);
+            pat = new WebhookRedelivery(
+                    token.deliveries(),
+                    List.of(ORG_HOOK, REPO_HOOK),
+                    token.properties.redelivery(),
+                    token.clock,
+                    token.registry);
+        }
+
+        double countedHere(String outcome) {
+            return token.registry
+                    .get("runnerscale.webhook.redeliveries")
+                    .tag("outcome", outcome)
+                    .counter()
+                    .count();
+        }
+
+        @Test
+        void redeliversTheFailedDeliveriesOfEachHookWithTheToken() {
+            github.stubDeliveries(
+                    ORG,
+                    null,
+                    List.of(
+                            attempt(1, "guid-a", Duration.ofMinutes(10), 502),
+                            attempt(2, "guid-b", Duration.ofMinutes(20), 200)),
+                    null);
+            github.stubDeliveries(REPO, null, List.of(attempt(3, "guid-c", Duration.ofMinutes(5), 500)), null);
+            github.stubRedeliver(ORG, 1);
+            github.stubRedeliver(REPO, 3);
+
+            RedeliveryScan scan = pat.scanOnce();
+
+            assertThat(scan.requested()).isEqualTo(2);
+            assertThat(scan.failedGuids()).isEqualTo(2);
+            assertThat(scan.interruptedBy()).isEmpty();
+            github.server()
+                    .verify(postRequestedFor(urlPathEqualTo(ORG + "/deliveries/1/attempts"))
+                            .withHeader("Authorization", equalTo("token ghp_testtoken000000000000000000000000")));
+            github.server().verify(1, postRequestedFor(urlPathEqualTo(REPO + "/deliveries/3/attempts")));
+            assertThat(countedHere("requested")).isEqualTo(2);
+        }
+
+        @Test
+        void eachHookFollowsItsCursorAndHasItsOwnBound() {
+            setUpWith(Map.of("runnerscale.github.redelivery.max-per-scan", "1"));
+            github.stubDeliveries(ORG, null, List.of(attempt(10, "guid-f", Duration.ofMinutes(1), 200)), "c2");
+            github.stubDeliveries(
+                    ORG,
+                    "c2",
+                    List.of(
+                            attempt(9, "guid-g", Duration.ofMinutes(40), 504),
+                            attempt(8, "guid-h", Duration.ofMinutes(50), 504)),
+                    null);
+            github.stubDeliveries(REPO, null, List.of(attempt(3, "guid-c", Duration.ofMinutes(5), 500)), null);
+            github.stubRedeliver(ORG, 8);
+            github.stubRedeliver(REPO, 3);
+
+            RedeliveryScan scan = pat.scanOnce();
+
+            assertThat(scan.requested()).isEqualTo(2);
+            assertThat(github.requestCount(ORG + "/deliveries/8/attempts")).isEqualTo(1); // oldest first
+            assertThat(github.requestCount(ORG + "/deliveries/9/attempts")).isZero();
+            assertThat(github.requestCount(REPO + "/deliveries/3/attempts")).isEqualTo(1);
+
+            // The next scan: guid-h waits for its new attempt, guid-g gets its turn.
+            github.stubRedeliver(ORG, 9);
+            token.clock.advance(Duration.ofMinutes(5));
+            pat.scanOnce();
+            assertThat(github.requestCount(ORG + "/deliveries/9/attempts")).isEqualTo(1);
+            assertThat(github.requestCount(ORG + "/deliveries/8/attempts")).isEqualTo(1);
+        }
+
+        @Test
+        void anUnknownHookIsRefusedAndTheNextHookIsStillScanned() {
+            github.stub(get(urlPathEqualTo(ORG + "/deliveries")).willReturn(GitHubWireMock.notFound()));
+            github.stubDeliveries(REPO, null, List.of(attempt(3, "guid-c", Duration.ofMinutes(5), 500)), null);
+            github.stubRedeliver(REPO, 3);
+
+            RedeliveryScan scan = pat.scanOnce();
+
+            assertThat(scan.requested()).isEqualTo(1);
+            assertThat(scan.interruptedBy())
+                    .hasValueSatisfying(
+                            why -> assertThat(why).contains("hook 7 of acme").contains("404"));
+            assertThat(countedHere("rejected")).isEqualTo(1);
+        }
+
+        @Test
+        void anOutageStopsTheWholeScan() {
+            github.stub(get(urlPathEqualTo(ORG + "/deliveries")).willReturn(GitHubWireMock.serverError(503)));
+            github.stubDeliveries(REPO, null, List.of(attempt(3, "guid-c", Duration.ofMinutes(5), 500)), null);
+
+            RedeliveryScan scan = pat.scanOnce();
+
+            assertThat(scan.interruptedBy()).isPresent();
+            assertThat(github.requestCount(REPO + "/deliveries")).isZero();
+            assertThat(countedHere("failed")).isEqualTo(1);
+        }
+
+        @Test
+        void aRateLimitOfTheTokenHoldsEveryHookItServesWithoutAnotherRequest() {
+            github.stub(get(urlPathEqualTo(ORG + "/deliveries")).willReturn(GitHubWireMock.tooManyRequests(60)));
+            github.stubDeliveries(REPO, null, List.of(attempt(3, "guid-c", Duration.ofMinutes(5), 500)), null);
+
+            RedeliveryScan scan = pat.scanOnce();
+
+            assertThat(scan.interruptedBy()).isPresent();
+            assertThat(github.requestCount()).isEqualTo(1);
+            assertThat(countedHere("failed")).isEqualTo(2);
+        }
+
+        @Test
+        void withAnAppARateLimitedInstallationDoesNotStopTheAppsOwnHook() {
+            GitHubClients app = GitHubClients.withAppLookingUpInstallations(
+                    github.baseUrl(),
+                    123,
+                    GitHubClients.pkcs8Pem(GitHubClients.rsaKeyPair()),
+                    Map.of(),
+                    new MutableClock(T0));
+            WebhookRedelivery both = new WebhookRedelivery(
+                    app.deliveries(), List.of(ORG_HOOK, APP), app.properties.redelivery(), app.clock, app.registry);
+            github.stubOrgInstallation("acme", 11);
+            github.stubInstallationToken(11, "ghs_eleven", T0.plus(Duration.ofHours(1)));
+            github.stub(get(urlPathEqualTo(ORG + "/deliveries")).willReturn(GitHubWireMock.tooManyRequests(60)));
+            github.stubDeliveries(null, List.of(attempt(1, "guid-a", Duration.ofMinutes(10), 502)), null);
+            github.stubRedeliver(1);
+
+            RedeliveryScan scan = both.scanOnce();
+
+            assertThat(scan.requested()).isEqualTo(1);
+            github.server()
+                    .verify(getRequestedFor(urlPathEqualTo(ORG + "/deliveries"))
+                            .withHeader("Authorization", equalTo("Bearer ghs_eleven")));
+            assertThat(github.server()
+                            .findAll(postRequestedFor(urlPathEqualTo("/app/hook/deliveries/1/attempts")))
+                            .get(0)
+                            .getHeader("Authorization"))
+                    .startsWith("Bearer ey");
         }
     }
 }

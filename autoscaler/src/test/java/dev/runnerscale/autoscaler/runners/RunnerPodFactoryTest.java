@@ -3,9 +3,9 @@ package dev.runnerscale.autoscaler.runners;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.runnerscale.autoscaler.pools.PoolsProperties.PodTemplate;
 import dev.runnerscale.autoscaler.pools.PoolsProperties.Pool;
 import dev.runnerscale.autoscaler.testsupport.RunnerWorld;
+import dev.runnerscale.autoscaler.testsupport.TestPools;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -92,6 +92,16 @@ class RunnerPodFactoryTest {
         }
 
         @Test
+        void makesADeprecatedRunnerVersionFailLoudlyAndRecordsWhereTheRunnerRegisters() {
+            assertThat(runner(pod).getEnv()).anySatisfy(e -> {
+                assertThat(e.getName()).isEqualTo("ACTIONS_RUNNER_RETURN_VERSION_DEPRECATED_EXIT_CODE");
+                assertThat(e.getValue()).isEqualTo("1");
+            });
+            assertThat(pod.getMetadata().getAnnotations()).containsEntry("runnerscale.dev/github-scope", "acme");
+            assertThat(pod.getSpec().getInitContainers()).isNullOrEmpty();
+        }
+
+        @Test
         void marksADryRunPodAsRegistrationSkipped() {
             Pod dry = RunnerPodFactory.desiredPod(pool, 0, "rs-linux-x64-spot-0-abcde", true);
 
@@ -101,34 +111,36 @@ class RunnerPodFactoryTest {
 
         @Test
         void addsAPrivilegedDockerSideContainerOnlyOnExplicitOptIn() {
-            PodTemplate t = pool.pod();
-            Pool dind = new Pool(
-                    pool.name(),
-                    pool.labels(),
-                    pool.github(),
-                    pool.minIdle(),
-                    pool.max(),
-                    pool.idleTimeout(),
-                    pool.pendingTimeout(),
-                    pool.namespace(),
-                    new PodTemplate(
-                            t.image(),
-                            t.resources(),
-                            t.nodeSelector(),
-                            t.tolerations(),
-                            t.env(),
-                            t.serviceAccount(),
-                            t.terminationGracePeriod(),
-                            true));
+            Pool dind = TestPools.pool(
+                    "name", "docker",
+                    "labels", "self-hosted,docker",
+                    "github.owner", "acme",
+                    "pod.docker-in-docker", "true",
+                    "pod.docker-storage-size", "30Gi");
 
             Pod pod = RunnerPodFactory.desiredPod(dind, 0, "rs-x", false);
 
+            // a native sidecar: an init container that keeps running, so the pod ends when the runner ends
             assertThat(pod.getSpec().getContainers())
                     .extracting(Container::getName)
-                    .containsExactly("runner", "dind");
-            assertThat(pod.getSpec().getContainers().get(1).getSecurityContext().getPrivileged())
-                    .isTrue();
+                    .containsExactly("runner");
+            assertThat(pod.getSpec().getInitContainers()).singleElement().satisfies(sidecar -> {
+                assertThat(sidecar.getName()).isEqualTo("dind");
+                assertThat(sidecar.getRestartPolicy()).isEqualTo("Always");
+                assertThat(sidecar.getSecurityContext().getPrivileged()).isTrue();
+                assertThat(sidecar.getStartupProbe().getExec().getCommand()).contains("info");
+                assertThat(sidecar.getResources().getRequests()).containsKeys("cpu", "memory");
+                assertThat(sidecar.getResources().getLimits()).containsKeys("cpu", "memory");
+                assertThat(sidecar.getVolumeMounts())
+                        .anySatisfy(m -> assertThat(m.getMountPath()).isEqualTo("/var/lib/docker"));
+            });
+            assertThat(pod.getSpec().getVolumes()).anySatisfy(v -> {
+                assertThat(v.getName()).isEqualTo("docker-storage");
+                assertThat(v.getEmptyDir().getSizeLimit().toString()).isEqualTo("30Gi");
+            });
             assertThat(runner(pod).getSecurityContext().getPrivileged()).isFalse();
+            assertThat(runner(pod).getEnv())
+                    .anySatisfy(e -> assertThat(e.getName()).isEqualTo("DOCKER_HOST"));
         }
     }
 

@@ -3,7 +3,6 @@ package dev.runnerscale.autoscaler.runners;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import dev.runnerscale.autoscaler.jobs.JobStatus;
 import dev.runnerscale.autoscaler.testsupport.ForwardingLedger;
@@ -20,6 +19,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
@@ -40,6 +41,11 @@ class RunnerScenariosTest {
 
     private KubernetesTestServer server;
     private RunnerWorld world;
+
+    /** Generous: two shared cores under a whole build can hold a single GitHub round trip for seconds. */
+    static ConditionFactory await() {
+        return Awaitility.await().atMost(Duration.ofSeconds(30));
+    }
 
     // One API server per test: a test's leftover watches can never stall the next test's server.
     @BeforeEach
@@ -241,9 +247,11 @@ class RunnerScenariosTest {
 
             assertThat(world.kubelet.maxConcurrentPods()).isEqualTo(10);
             // The ledger hears in_progress after GitHub assigned the job, so a pod created in between is a spare
-            // (it idled out above): a few spares at most, and every pod registered exactly once.
+            // (it idled out above): a few spares at most. A registration whose answer timed out (a loaded machine)
+            // is redone under a fresh name and the half-registered runner swept: never a name twice, nothing left.
             assertThat(world.kubelet.podsCreated()).isBetween(500, 510);
-            assertThat(world.github.registrations()).isEqualTo(world.kubelet.podsCreated());
+            assertThat(world.github.registrations())
+                    .isBetween(world.kubelet.podsCreated(), world.kubelet.podsCreated() + 5);
             assertThat(world.github.runnerNames()).isEmpty();
             assertRegisteredOncePerPod(world);
         }
@@ -368,7 +376,7 @@ class RunnerScenariosTest {
                             .getUid()
                             .equals(failed.getMetadata().getUid()))
                     .orElse(false));
-            await().until(() -> events(world, "RunnerFailed").size() == 1);
+            await().until(() -> events(world, "RunnerRegistrationFailed").size() == 1);
             // the failed runner's registration is cleaned up; only the replacement is registered
             await().until(() -> world.github.runnerNames().equals(List.copyOf(podRunnerNames(world))));
         }

@@ -85,9 +85,11 @@ class RunnersApiTest extends AutoscalerTestBase {
 
         await().untilAsserted(() -> assertThat(
                         management().get("/actuator/prometheus", null).body())
-                .contains("gha_max_runners{pool=\"linux-x64-large\"} 5.0")
-                .contains("gha_min_runners{pool=\"linux-x64-large\"} 1.0")
-                .contains("runnerscale_reconcile_seconds_count")
+                .contains(
+                        "gha_max_runners{name=\"linux-x64-large\",namespace=\"runnerscale-runners\",pool=\"linux-x64-large\"} 5.0")
+                .contains(
+                        "gha_min_runners{name=\"linux-x64-large\",namespace=\"runnerscale-runners\",pool=\"linux-x64-large\"} 1.0")
+                .contains("runnerscale_reconcile_seconds_count{pool=\"linux-x64-large\"}")
                 .contains("runnerscale_scale_events_total{direction=\"up\",pool=\"linux-x64-large\""));
     }
 
@@ -122,10 +124,14 @@ class RunnersApiTest extends AutoscalerTestBase {
         assertThat(pool.get("unregistered").asLong()).isGreaterThanOrEqualTo(1);
         assertThat(pool.get("idle").asLong()).isZero();
         assertThat(pool.get("busy").asLong()).isZero();
-        await().untilAsserted(() -> assertThat(
-                        management().get("/actuator/prometheus", null).body())
-                .contains("gha_registered_runners{pool=\"linux-x64-large\"} 0.0")
-                .contains("gha_idle_runners{pool=\"linux-x64-large\"} 0.0"));
+        await().untilAsserted(
+                        () -> assertThat(management()
+                                        .get("/actuator/prometheus", null)
+                                        .body())
+                                .contains(
+                                        "gha_registered_runners{name=\"linux-x64-large\",namespace=\"runnerscale-runners\",pool=\"linux-x64-large\"} 0.0")
+                                .contains(
+                                        "gha_idle_runners{name=\"linux-x64-large\",namespace=\"runnerscale-runners\",pool=\"linux-x64-large\"} 0.0"));
         // Still capacity for the policy: the running pod is kept and the pool never exceeds its max.
         assertThat(largePods()).extracting(p -> p.getMetadata().getName()).contains(podName);
         assertThat(largePods()).hasSizeLessThanOrEqualTo(5);

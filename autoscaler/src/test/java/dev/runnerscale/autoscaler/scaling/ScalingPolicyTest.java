@@ -18,15 +18,21 @@ class ScalingPolicyTest {
     private final ScalingPolicy policy = new ScalingPolicy(Clock.fixed(NOW, ZoneOffset.UTC));
 
     private static PoolLimits limits(int minIdle, int max) {
-        return new PoolLimits("linux", minIdle, max, Duration.ofMinutes(10), Duration.ofMinutes(5));
+        return new PoolLimits(
+                "linux", minIdle, max, Duration.ofMinutes(10), Duration.ofMinutes(5), Duration.ofMinutes(3));
     }
 
     private static ObservedRunner runner(int slot, RunnerState state, Duration ago) {
         return new ObservedRunner("linux-" + slot, slot, state, NOW.minus(ago));
     }
 
+    private static ObservedRunner ended(int slot, RunnerState state, boolean tookJob, Integer exitCode, String reason) {
+        return new ObservedRunner(
+                "linux-" + slot, slot, state, NOW.minusSeconds(1), tookJob, new RunnerExit(exitCode, reason), null);
+    }
+
     private ScalingDecision decide(PoolLimits limits, long queued, long inProgress, List<ObservedRunner> runners) {
-        return policy.decide(new PoolSnapshot(limits, queued, inProgress, runners, null));
+        return policy.decide(new PoolSnapshot(limits, queued, inProgress, runners, null, null));
     }
 
     @Nested
@@ -85,7 +91,8 @@ class ScalingPolicyTest {
 
         @Test
         void holdsCreationDuringTheFailureBackOff() {
-            ScalingDecision d = policy.decide(new PoolSnapshot(limits(0, 10), 2, 0, List.of(), NOW.plusSeconds(4)));
+            ScalingDecision d =
+                    policy.decide(new PoolSnapshot(limits(0, 10), 2, 0, List.of(), NOW.plusSeconds(4), null));
 
             assertThat(d.slotsToCreate()).isEmpty();
             assertThat(d.reason()).isEqualTo(ScalingReason.FAILURE_BACKOFF);
@@ -105,7 +112,7 @@ class ScalingPolicyTest {
 
             assertThat(d.active()).isEqualTo(1);
             assertThat(d.podsToDelete()).containsExactly("linux-0");
-            assertThat(d.failedPods()).containsExactly("linux-0");
+            assertThat(d.registrationFailures()).containsExactly("linux-0");
             assertThat(d.slotsToCreate()).containsExactly(2);
         }
 
@@ -124,13 +131,72 @@ class ScalingPolicyTest {
         }
 
         @Test
-        void succeededPodsAreDeletedToFreeTheirSlots() {
+        void aRunnerThatRanItsJobIsDeletedToFreeItsSlotAndResetsTheBackOff() {
             ScalingDecision d =
-                    decide(limits(0, 2), 0, 0, List.of(runner(0, RunnerState.SUCCEEDED, Duration.ofSeconds(1))));
+                    decide(limits(0, 2), 0, 0, List.of(ended(0, RunnerState.SUCCEEDED, true, 0, "Completed")));
 
             assertThat(d.podsToDelete()).containsExactly("linux-0");
-            assertThat(d.succeededPods()).containsExactly("linux-0");
+            assertThat(d.completedRunners()).containsExactly("linux-0");
+            assertThat(d.registrationFailures()).isEmpty();
             assertThat(d.desired()).isZero();
+        }
+
+        @Test
+        void aRunnerThatExitedZeroWithoutEverTakingAJobFailedToRegister() {
+            // run.sh exits 0 for a refused registration, a deleted runner, a session conflict, a deprecated version
+            ScalingDecision d =
+                    decide(limits(0, 2), 1, 0, List.of(ended(0, RunnerState.SUCCEEDED, false, 0, "Completed")));
+
+            assertThat(d.registrationFailures()).containsExactly("linux-0");
+            assertThat(d.completedRunners()).isEmpty();
+            assertThat(d.reason()).isEqualTo(ScalingReason.QUEUED_JOBS);
+        }
+
+        @Test
+        void aJobsOomKillOrEvictionIsReportedButIsNotARegistrationFailure() {
+            List<ObservedRunner> runners = List.of(
+                    ended(0, RunnerState.FAILED, true, 137, "OOMKilled"),
+                    ended(1, RunnerState.FAILED, true, null, "Evicted"));
+
+            ScalingDecision d = decide(limits(0, 3), 0, 0, runners);
+
+            assertThat(d.jobFailures()).containsExactly("linux-0", "linux-1");
+            assertThat(d.completedRunners()).containsExactly("linux-0", "linux-1");
+            assertThat(d.registrationFailures()).isEmpty();
+            assertThat(d.podsToDelete()).containsExactly("linux-0", "linux-1");
+        }
+
+        @Test
+        void aRegisteredRunnerOfflineOnGitHubPastTheGraceIsReplacedAndNotCounted() {
+            ObservedRunner offlineLong = runner(0, RunnerState.IDLE, Duration.ofMinutes(10))
+                    .withOfflineSince(NOW.minus(Duration.ofMinutes(3)));
+            ObservedRunner offlineBriefly = runner(1, RunnerState.IDLE, Duration.ofMinutes(10))
+                    .withOfflineSince(NOW.minus(Duration.ofMinutes(1)));
+            // started a minute ago: the grace runs from its start, however long GitHub listed it offline before
+            ObservedRunner justStarted = runner(2, RunnerState.IDLE, Duration.ofMinutes(1))
+                    .withOfflineSince(NOW.minus(Duration.ofMinutes(30)));
+
+            ScalingDecision d = decide(limits(0, 5), 3, 0, List.of(offlineLong, offlineBriefly, justStarted));
+
+            assertThat(d.offlineRunners()).containsExactly("linux-0");
+            assertThat(d.registrationFailures()).containsExactly("linux-0");
+            assertThat(d.podsToDelete()).containsExactly("linux-0");
+            assertThat(d.active()).isEqualTo(2);
+            assertThat(d.slotsToCreate()).containsExactly(3); // slot 0 stays taken until its pod is gone
+        }
+
+        @Test
+        void noPodIsCreatedWhileGitHubCannotRegisterTheRunner() {
+            ScalingDecision d =
+                    policy.decide(new PoolSnapshot(limits(0, 10), 3, 0, List.of(), null, NOW.plusSeconds(30)));
+
+            assertThat(d.slotsToCreate()).isEmpty();
+            assertThat(d.desired()).isEqualTo(3);
+            assertThat(d.reason()).isEqualTo(ScalingReason.REGISTRATION_HELD);
+
+            ScalingDecision after =
+                    policy.decide(new PoolSnapshot(limits(0, 10), 3, 0, List.of(), null, NOW.minusSeconds(1)));
+            assertThat(after.slotsToCreate()).containsExactly(0, 1, 2);
         }
 
         @Test
@@ -201,7 +267,7 @@ class ScalingPolicyTest {
     @Test
     void theSameSnapshotGivesTheSameDecision() {
         PoolSnapshot snapshot = new PoolSnapshot(
-                limits(1, 10), 4, 2, List.of(runner(3, RunnerState.IDLE, Duration.ofMinutes(1))), null);
+                limits(1, 10), 4, 2, List.of(runner(3, RunnerState.IDLE, Duration.ofMinutes(1))), null, null);
 
         assertThat(policy.decide(snapshot)).isEqualTo(policy.decide(snapshot));
     }

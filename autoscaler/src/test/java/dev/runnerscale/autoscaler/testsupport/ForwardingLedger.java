@@ -4,7 +4,9 @@ import dev.runnerscale.autoscaler.jobs.JobLedger;
 import dev.runnerscale.autoscaler.jobs.JobObservation;
 import dev.runnerscale.autoscaler.jobs.LedgerJob;
 import dev.runnerscale.autoscaler.jobs.PoolJobCounts;
+import dev.runnerscale.autoscaler.jobs.RunningJob;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -12,7 +14,7 @@ import java.util.Set;
 
 /**
  * A ledger that forwards every call to the real one and lets a test act right after each of the reads a reconcile
- * pass makes of demand ({@link #countsByPool()}, {@link #busyRunnerNames()}): to put a change between them.
+ * pass makes of demand ({@link #countsByPool()}, {@link #inProgressJobs()}): to put a change between them.
  */
 public class ForwardingLedger implements JobLedger {
 
@@ -43,10 +45,15 @@ public class ForwardingLedger implements JobLedger {
     }
 
     @Override
-    public Set<String> busyRunnerNames() {
-        Set<String> names = ledger.busyRunnerNames();
+    public List<RunningJob> inProgressJobs() {
+        List<RunningJob> running = ledger.inProgressJobs();
         afterDemandRead();
-        return names;
+        return running;
+    }
+
+    @Override
+    public Set<String> runnersThatTookJobs(Collection<String> runnerNames) {
+        return ledger.runnersThatTookJobs(runnerNames);
     }
 
     @Override

@@ -29,6 +29,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Pattern;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -158,11 +159,32 @@ public final class GitHubWireMock
 
     /**
      * GitHub's runner endpoints of {@code scope} with GitHub's state ({@link GitHubRunnerFake}): registrations, the
-     * runner list, busy flags and removals behave as on GitHub, for end-to-end scenarios.
+     * runner list, busy flags and removals behave as on GitHub, for end-to-end scenarios. Call it once per scope;
+     * every scope has its own runners, faults and counters in the one fake.
      */
     public GitHubRunnerFake stubStatefulRunners(GitHubScope scope) {
-        stub(any(urlPathMatching(scopePath(scope) + "/actions/runners(/.*)?"))
+        runnerFake.addScope(scope);
+        stub(any(urlPathMatching(Pattern.quote(scopePath(scope)) + "/actions/runners(/.*)?"))
                 .willReturn(aResponse().withTransformers(GitHubRunnerFake.NAME)));
+        return runnerFake;
+    }
+
+    /**
+     * A stateful GitHub App ({@link GitHubRunnerFake}): installation lookups of any organisation or repository and
+     * token mints of any installation, answered from {@link GitHubRunnerFake#install(String, long, String...)}.
+     */
+    public GitHubRunnerFake stubStatefulApp() {
+        stub(get(urlPathMatching("/orgs/[^/]+/installation"))
+                .willReturn(aResponse().withTransformers(GitHubRunnerFake.NAME)));
+        stub(get(urlPathMatching("/repos/[^/]+/[^/]+/installation"))
+                .willReturn(aResponse().withTransformers(GitHubRunnerFake.NAME)));
+        stub(post(urlPathMatching("/app/installations/[0-9]+/access_tokens"))
+                .willReturn(aResponse().withTransformers(GitHubRunnerFake.NAME)));
+        return runnerFake;
+    }
+
+    /** The stateful fake behind {@link #stubStatefulRunners} and {@link #stubStatefulApp}. */
+    public GitHubRunnerFake fake() {
         return runnerFake;
     }
 
@@ -189,11 +211,49 @@ public final class GitHubWireMock
         return server.getAllServeEvents().size();
     }
 
+    /** Requests received with this method whose path matches {@code pathRegex}. */
+    public long requestCount(String method, String pathRegex) {
+        Pattern p = Pattern.compile(pathRegex);
+        return server.getAllServeEvents().stream()
+                .filter(e -> e.getRequest().getMethod().getName().equals(method))
+                .filter(e -> p.matcher(e.getRequest().getUrl().split("\\?")[0]).matches())
+                .count();
+    }
+
+    // ---------------------------------------------------------------- scopes
+
+    /** An organisation-scoped pool's GitHub scope (runner group 1). */
+    public static GitHubScope org(String organisation) {
+        return GitHubScope.of(organisation, "", 1);
+    }
+
+    /** A repository-scoped pool's GitHub scope (runner group 1). */
+    public static GitHubScope repo(String owner, String repository) {
+        return GitHubScope.of(owner, repository, 1);
+    }
+
     // ---------------------------------------------------------------- stubs of GitHub's answers
 
     public StubMapping stubInstallationToken(long installationId, String token, Instant expiresAt) {
         return stub(post(urlPathEqualTo("/app/installations/" + installationId + "/access_tokens"))
                 .willReturn(json(201, Map.of("token", token, "expires_at", expiresAt.toString()))));
+    }
+
+    /** {@code GET /orgs/{org}/installation}: the App is installed on the organisation as {@code installationId}. */
+    public StubMapping stubOrgInstallation(String organisation, long installationId) {
+        return stub(get(urlPathEqualTo("/orgs/" + organisation + "/installation"))
+                .willReturn(json(200, installation(organisation, installationId))));
+    }
+
+    /** {@code GET /repos/{owner}/{repo}/installation}: the App's installation on the repository's owner. */
+    public StubMapping stubRepoInstallation(String owner, String repository, long installationId) {
+        return stub(get(urlPathEqualTo("/repos/" + owner + "/" + repository + "/installation"))
+                .willReturn(json(200, installation(owner, installationId))));
+    }
+
+    /** The App is not installed there: the lookup ({@code /orgs/{org}} or {@code /repos/{o}/{r}}) answers 404. */
+    public StubMapping stubNotInstalled(String ownerPath) {
+        return stub(get(urlPathEqualTo(ownerPath + "/installation")).willReturn(notFound()));
     }
 
     public StubMapping stubJitConfig(GitHubScope scope, long runnerId, String runnerName, String encodedJitConfig) {
@@ -275,17 +335,38 @@ public final class GitHubWireMock
                 .willReturn(notFound()));
     }
 
+    /** The App's hook, as the delivery stubs name hooks. */
+    public static final String APP_HOOK = "/app/hook";
+
+    /** An organisation hook, as the delivery stubs name hooks. */
+    public static String orgHook(String organisation, long hookId) {
+        return "/orgs/" + organisation + "/hooks/" + hookId;
+    }
+
+    /** A repository hook, as the delivery stubs name hooks. */
+    public static String repoHook(String owner, String repository, long hookId) {
+        return "/repos/" + owner + "/" + repository + "/hooks/" + hookId;
+    }
+
     /** One page of App hook deliveries (newest first); {@code nextCursor} adds a {@code Link: rel="next"}. */
     public StubMapping stubDeliveries(String cursor, List<DeliveryFixture> deliveries, String nextCursor) {
+        return stubDeliveries(APP_HOOK, cursor, deliveries, nextCursor);
+    }
+
+    /**
+     * One page of a hook's deliveries (newest first): {@code hook} is {@link #APP_HOOK}, {@link #orgHook} or
+     * {@link #repoHook}; {@code nextCursor} adds a {@code Link: rel="next"}.
+     */
+    public StubMapping stubDeliveries(String hook, String cursor, List<DeliveryFixture> deliveries, String nextCursor) {
         List<Object> items = new ArrayList<>();
-        deliveries.forEach(d -> items.add(d.toJson()));
+        deliveries.forEach(d -> items.add(d.toJson(!hook.equals(APP_HOOK))));
         ResponseDefinitionBuilder answer = json(200, items);
         if (nextCursor != null) {
             answer = answer.withHeader(
                     "Link",
-                    "<" + baseUrl() + "/app/hook/deliveries?per_page=100&cursor=" + nextCursor + ">; rel=\"next\"");
+                    "<" + baseUrl() + hook + "/deliveries?per_page=100&cursor=" + nextCursor + ">; rel=\"next\"");
         }
-        MappingBuilder mapping = get(urlPathEqualTo("/app/hook/deliveries"));
+        MappingBuilder mapping = get(urlPathEqualTo(hook + "/deliveries"));
         mapping = cursor == null
                 ? mapping.withQueryParam("cursor", absent())
                 : mapping.withQueryParam("cursor", equalTo(cursor));
@@ -313,18 +394,49 @@ public final class GitHubWireMock
     }
 
     public StubMapping stubRedeliver(long deliveryId) {
-        return stub(post(urlPathEqualTo("/app/hook/deliveries/" + deliveryId + "/attempts"))
+        return stubRedeliver(APP_HOOK, deliveryId);
+    }
+
+    /** GitHub accepts the redelivery of the hook's delivery (202). */
+    public StubMapping stubRedeliver(String hook, long deliveryId) {
+        return stub(post(urlPathEqualTo(hook + "/deliveries/" + deliveryId + "/attempts"))
                 .willReturn(json(202, Map.of())));
+    }
+
+    /**
+     * {@code POST /repos/{owner}/{repo}/actions/jobs/{job_id}/rerun}: 201 accepted, 403 "cannot be re-run" (GitHub's
+     * documented refusal), or 404 unknown.
+     */
+    public StubMapping stubRerun(String owner, String repo, long jobId, int status) {
+        ResponseDefinitionBuilder answer = switch (status) {
+            case 201 -> json(201, Map.of());
+            case 403 ->
+                json(
+                        403,
+                        Map.of(
+                                "message",
+                                "Unable to re-run this job because it was created over a month ago",
+                                "documentation_url",
+                                DOCS + "/actions/workflow-runs#re-run-a-job-from-a-workflow-run"));
+            case 404 -> notFound();
+            default -> throw new IllegalArgumentException("no re-run answer for " + status);
+        };
+        return stub(post(urlPathEqualTo("/repos/" + owner + "/" + repo + "/actions/jobs/" + jobId + "/rerun"))
+                .willReturn(answer));
     }
 
     // ---------------------------------------------------------------- answers, for custom stubs
 
+    /** A JSON answer with GitHub's rate-limit headers (4999 of 5000 left, reset in an hour of wall time). */
     public static ResponseDefinitionBuilder json(int status, Object body) {
         return aResponse()
                 .withStatus(status)
                 .withHeader("Content-Type", "application/json; charset=utf-8")
                 .withHeader("X-RateLimit-Limit", "5000")
                 .withHeader("X-RateLimit-Remaining", "4999")
+                .withHeader(
+                        "X-RateLimit-Reset",
+                        String.valueOf(Instant.now().plus(Duration.ofHours(1)).getEpochSecond()))
                 .withBody(JSON.writeValueAsString(body));
     }
 
@@ -373,6 +485,50 @@ public final class GitHubWireMock
         return scope.organisationScoped()
                 ? "/orgs/" + scope.owner()
                 : "/repos/" + scope.owner() + "/" + scope.repository();
+    }
+
+    /** An App installation as {@code GET /orgs/{org}/installation} describes it (an organisation account). */
+    static Map<String, Object> installation(String owner, long installationId) {
+        String api = "https://api.github.com";
+        Map<String, Object> account = new LinkedHashMap<>();
+        account.put("login", owner);
+        account.put("id", 1000 + Math.abs(owner.hashCode() % 100000));
+        account.put("node_id", "MDEyOk9yZ2FuaXphdGlvbjE=");
+        account.put("avatar_url", "https://github.com/images/error/octocat_happy.gif");
+        account.put("gravatar_id", "");
+        account.put("url", api + "/orgs/" + owner);
+        account.put("html_url", "https://github.com/" + owner);
+        account.put("followers_url", api + "/users/" + owner + "/followers");
+        account.put("following_url", api + "/users/" + owner + "/following{/other_user}");
+        account.put("gists_url", api + "/users/" + owner + "/gists{/gist_id}");
+        account.put("starred_url", api + "/users/" + owner + "/starred{/owner}{/repo}");
+        account.put("subscriptions_url", api + "/users/" + owner + "/subscriptions");
+        account.put("organizations_url", api + "/users/" + owner + "/orgs");
+        account.put("repos_url", api + "/orgs/" + owner + "/repos");
+        account.put("events_url", api + "/orgs/" + owner + "/events");
+        account.put("received_events_url", api + "/users/" + owner + "/received_events");
+        account.put("type", "Organization");
+        account.put("site_admin", false);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", installationId);
+        m.put("account", account);
+        m.put("repository_selection", "all");
+        m.put("access_tokens_url", api + "/app/installations/" + installationId + "/access_tokens");
+        m.put("repositories_url", api + "/installation/repositories");
+        m.put("html_url", "https://github.com/organizations/" + owner + "/settings/installations/" + installationId);
+        m.put("app_id", 123456);
+        m.put("client_id", "Iv1.ab1112223334445c");
+        m.put("target_id", account.get("id"));
+        m.put("target_type", "Organization");
+        m.put("permissions", Map.of("actions", "write", "organization_self_hosted_runners", "write"));
+        m.put("events", List.of("workflow_job"));
+        m.put("created_at", "2026-01-09T20:51:14Z");
+        m.put("updated_at", "2026-01-09T20:51:14Z");
+        m.put("single_file_name", null);
+        m.put("app_slug", "runnerscale");
+        m.put("suspended_at", null);
+        m.put("suspended_by", null);
+        return m;
     }
 
     static Map<String, Object> runner(long id, String name, String status, boolean busy, List<String> labels) {
@@ -468,7 +624,8 @@ public final class GitHubWireMock
             String event,
             String action) {
 
-        Map<String, Object> toJson() {
+        /** @param ofAnOwnersHook organisation and repository hooks are not an installation's: no installation id */
+        Map<String, Object> toJson(boolean ofAnOwnersHook) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("id", id);
             m.put("guid", guid);
@@ -479,7 +636,7 @@ public final class GitHubWireMock
             m.put("status_code", statusCode);
             m.put("event", event);
             m.put("action", action);
-            m.put("installation_id", 42);
+            m.put("installation_id", ofAnOwnersHook ? null : 42);
             m.put("repository_id", 1296269);
             m.put("throttled_at", null);
             return m;

@@ -167,48 +167,146 @@ public final class Kubelet implements AutoCloseable {
         }
     }
 
+    /** The runner ran its job and exited 0: the pod ends Succeeded (a native sidecar is stopped with it). */
     public Pod succeed(String podName) {
-        return setPhase(podName, "Succeeded");
+        return runnerExits(podName, 0, "Completed", null);
     }
 
+    /** The runner exited 1 (a failed registration, a crash): the pod ends Failed. */
     public Pod fail(String podName) {
-        return setPhase(podName, "Failed");
+        return runnerExits(podName, 1, "Error", null);
+    }
+
+    /**
+     * {@code run.sh} exits with this code (0 for a refused registration, a runner deleted on GitHub, a session conflict
+     * or — without {@code ACTIONS_RUNNER_RETURN_VERSION_DEPRECATED_EXIT_CODE} — a deprecated version): the pod ends
+     * Succeeded on 0, Failed otherwise.
+     */
+    public Pod exit(String podName, int exitCode) {
+        return runnerExits(podName, exitCode, exitCode == 0 ? "Completed" : "Error", null);
+    }
+
+    /** The job exceeded the runner container's memory limit: exit 137, {@code OOMKilled}, the pod Failed. */
+    public Pod oomKill(String podName) {
+        return runnerExits(podName, 137, "OOMKilled", null);
+    }
+
+    /** Node pressure: the kubelet evicts the pod (Failed, reason {@code Evicted}); the runner is killed. */
+    public Pod evict(String podName) {
+        return runnerExits(podName, 137, "Error", "Evicted");
+    }
+
+    /**
+     * The runner exits while a Docker-in-Docker side container that is an ordinary container (not a native sidecar)
+     * keeps running: the pod stays {@code Running} for ever, only the runner container's state says it ended.
+     */
+    public Pod runnerExitsPodStaysRunning(String podName, int exitCode) {
+        return update(podName, pod -> {
+            String now = Instant.now().toString();
+            var status = new PodBuilder(pod)
+                    .editOrNewStatus()
+                    .withPhase("Running")
+                    .withContainerStatuses(
+                            containerStatus(
+                                    pod, RunnerPodFactory.RUNNER_CONTAINER, terminated(exitCode, "Completed", now)),
+                            containerStatus(pod, "dind", running(now)))
+                    .endStatus()
+                    .build();
+            return status;
+        });
+    }
+
+    private Pod runnerExits(String podName, int exitCode, String reason, String podReason) {
+        String now = Instant.now().toString();
+        String phase = exitCode == 0 && podReason == null ? "Succeeded" : "Failed";
+        return update(podName, pod -> {
+            PodBuilder builder = new PodBuilder(pod);
+            var status = builder.editOrNewStatus()
+                    .withPhase(phase)
+                    .withReason(podReason)
+                    .withStartTime(startTime(pod, now))
+                    .withContainerStatuses(
+                            containerStatus(pod, RunnerPodFactory.RUNNER_CONTAINER, terminated(exitCode, reason, now)));
+            if (hasSidecar(pod)) {
+                // the kubelet stops a native sidecar once the main containers ended; its exit does not set the phase
+                status.withInitContainerStatuses(containerStatus(pod, "dind", terminated(0, "Completed", now)));
+            }
+            return status.endStatus().build();
+        });
     }
 
     private Pod setPhase(String podName, String phase) {
         String now = Instant.now().toString();
-        var state = switch (phase) {
-            case "Running" ->
-                new ContainerStateBuilder()
-                        .withNewRunning()
-                        .withStartedAt(now)
-                        .endRunning()
-                        .build();
-            case "Succeeded" ->
-                new ContainerStateBuilder()
-                        .withNewTerminated()
-                        .withExitCode(0)
-                        .withReason("Completed")
-                        .withFinishedAt(now)
-                        .endTerminated()
-                        .build();
-            default ->
-                new ContainerStateBuilder()
-                        .withNewTerminated()
-                        .withExitCode(1)
-                        .withReason("Error")
-                        .withFinishedAt(now)
-                        .endTerminated()
-                        .build();
-        };
+        return update(podName, pod -> {
+            var status = new PodBuilder(pod)
+                    .editOrNewStatus()
+                    .withPhase(phase)
+                    .withStartTime(startTime(pod, now))
+                    .withContainerStatuses(containerStatus(pod, RunnerPodFactory.RUNNER_CONTAINER, running(now)));
+            if (hasSidecar(pod)) {
+                status.withInitContainerStatuses(containerStatus(pod, "dind", running(now)));
+            }
+            return status.endStatus().build();
+        });
+    }
+
+    private static boolean hasSidecar(Pod pod) {
+        return pod.getSpec().getInitContainers() != null
+                && pod.getSpec().getInitContainers().stream().anyMatch(c -> "Always".equals(c.getRestartPolicy()));
+    }
+
+    private static String startTime(Pod p, String now) {
+        return p.getStatus() != null && p.getStatus().getStartTime() != null
+                ? p.getStatus().getStartTime()
+                : now;
+    }
+
+    private static io.fabric8.kubernetes.api.model.ContainerState running(String now) {
+        return new ContainerStateBuilder()
+                .withNewRunning()
+                .withStartedAt(now)
+                .endRunning()
+                .build();
+    }
+
+    private static io.fabric8.kubernetes.api.model.ContainerState terminated(int exitCode, String reason, String now) {
+        return new ContainerStateBuilder()
+                .withNewTerminated()
+                .withExitCode(exitCode)
+                .withReason(reason)
+                .withFinishedAt(now)
+                .endTerminated()
+                .build();
+    }
+
+    private static io.fabric8.kubernetes.api.model.ContainerStatus containerStatus(
+            Pod pod, String name, io.fabric8.kubernetes.api.model.ContainerState state) {
+        String image = java.util.stream.Stream.concat(
+                        pod.getSpec().getContainers().stream(),
+                        pod.getSpec().getInitContainers() == null
+                                ? java.util.stream.Stream.empty()
+                                : pod.getSpec().getInitContainers().stream())
+                .filter(c -> c.getName().equals(name))
+                .map(io.fabric8.kubernetes.api.model.Container::getImage)
+                .findFirst()
+                .orElse("unknown");
+        return new ContainerStatusBuilder()
+                .withName(name)
+                .withImage(image)
+                .withReady(state.getRunning() != null)
+                .withState(state)
+                .build();
+    }
+
+    /** A status update, retried like the real kubelet's when it lost a race with another writer (409). */
+    private Pod update(String podName, java.util.function.UnaryOperator<Pod> edit) {
         var resource = client.pods().inNamespace(namespace).withName(podName);
         if (resource.get() == null) {
             return null;
         }
-        // Like the real kubelet: a status update that lost a race with another writer (409) is retried on the latest.
         for (int attempt = 1; ; attempt++) {
             try {
-                return editStatus(resource, phase, now, state);
+                return resource.editStatus(edit);
             } catch (KubernetesClientException e) {
                 if (e.getCode() == 404) {
                     return null; // deleted meanwhile
@@ -218,28 +316,6 @@ public final class Kubelet implements AutoCloseable {
                 }
             }
         }
-    }
-
-    private static Pod editStatus(
-            io.fabric8.kubernetes.client.dsl.PodResource resource,
-            String phase,
-            String now,
-            io.fabric8.kubernetes.api.model.ContainerState state) {
-        return resource.editStatus(p -> new PodBuilder(p)
-                .withNewStatus()
-                .withPhase(phase)
-                .withStartTime(
-                        p.getStatus() != null && p.getStatus().getStartTime() != null
-                                ? p.getStatus().getStartTime()
-                                : now)
-                .addToContainerStatuses(new ContainerStatusBuilder()
-                        .withName(RunnerPodFactory.RUNNER_CONTAINER)
-                        .withImage(p.getSpec().getContainers().get(0).getImage())
-                        .withReady("Running".equals(phase))
-                        .withState(state)
-                        .build())
-                .endStatus()
-                .build());
     }
 
     /** The most runner pods that existed at once in this namespace. */

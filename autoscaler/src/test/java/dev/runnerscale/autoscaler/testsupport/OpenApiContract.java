@@ -18,14 +18,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Checks one request/response pair against GitHub's OpenAPI description in {@code ../shared/github/openapi}: the
- * hook-delivery paths against {@code webhook-deliveries.json}, everything else against
- * {@code runners-and-jobs.json}. The validators are parsed once per JVM.
+ * hook-delivery paths (the App's, organisation and repository hooks) against {@code webhook-deliveries.json},
+ * everything else against {@code runners-and-jobs.json}. The validators are parsed once per JVM.
  *
  * <p>One deliberate allowance: the trimmed description omits the error statuses GitHub answers on every
  * endpoint (401, 403, 404, 429, 5xx; for example a 404 for an unknown job). Such a status is accepted where the
@@ -35,6 +36,10 @@ public final class OpenApiContract {
 
     private static final Set<Integer> GENERIC_ERRORS = Set.of(401, 403, 404, 429, 500, 502, 503, 504);
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    /** The App's, an organisation's or a repository's hook deliveries: described in webhook-deliveries.json. */
+    private static final Pattern HOOK_DELIVERIES =
+            Pattern.compile("^(/app/hook|/orgs/[^/]+/hooks/[^/]+|/repos/[^/]+/[^/]+/hooks/[^/]+)/deliveries(/|$)");
+
     private static volatile Map<String, OpenApiInteractionValidator> validators;
 
     private OpenApiContract() {}
@@ -120,7 +125,7 @@ public final class OpenApiContract {
                 v = validators;
             }
         }
-        return path.startsWith("/app/hook/") ? v.get("deliveries") : v.get("runners");
+        return HOOK_DELIVERIES.matcher(path).find() ? v.get("deliveries") : v.get("runners");
     }
 
     private static OpenApiInteractionValidator build(String relative) {

@@ -5,10 +5,7 @@ import dev.runnerscale.autoscaler.jobs.JobLedger;
 import dev.runnerscale.autoscaler.jobs.JobLedgerChanged;
 import dev.runnerscale.autoscaler.leader.AlwaysLeader;
 import dev.runnerscale.autoscaler.pools.PoolsProperties;
-import dev.runnerscale.autoscaler.pools.PoolsProperties.GitHubScope;
-import dev.runnerscale.autoscaler.pools.PoolsProperties.PodTemplate;
 import dev.runnerscale.autoscaler.pools.PoolsProperties.Pool;
-import dev.runnerscale.autoscaler.pools.PoolsProperties.Resources;
 import dev.runnerscale.autoscaler.runners.KubernetesRunnerFleet;
 import dev.runnerscale.autoscaler.runners.PoolStatusBoard;
 import dev.runnerscale.autoscaler.runners.ReconcileLoop;
@@ -82,37 +79,12 @@ public final class RunnerWorld implements AutoCloseable {
             }
         });
         this.kubelet = new Kubelet(client, namespace);
-        this.properties = new RunnersProperties(
-                true,
-                "rs-",
-                Duration.ofSeconds(30),
-                Duration.ofSeconds(1),
-                Duration.ofMinutes(5),
-                registrationGrace,
-                Duration.ZERO,
-                Duration.ofMinutes(10),
-                Duration.ofMillis(20));
+        this.properties = TestPools.runners(
+                "registration-grace", registrationGrace.toMillis() + "ms", "github-sync-interval", "0s");
     }
 
     public static Pool pool(String name, String namespace, int minIdle, int max) {
-        return new Pool(
-                name,
-                List.of("self-hosted", "linux", "x64"),
-                new GitHubScope("acme", "", 1),
-                minIdle,
-                max,
-                Duration.ofMinutes(10),
-                Duration.ofMinutes(5),
-                namespace,
-                new PodTemplate(
-                        "ghcr.io/actions/actions-runner:2.329.0",
-                        new Resources("1", "2Gi", "2", "4Gi"),
-                        Map.of("karpenter.sh/capacity-type", "spot"),
-                        List.of(new PoolsProperties.Toleration("spot", "Exists", "", "NoSchedule")),
-                        Map.of("RUNNER_FEATURE", "on"),
-                        "",
-                        Duration.ofMinutes(5),
-                        false));
+        return TestPools.standard(name, namespace, minIdle, max);
     }
 
     /** A reconciler replica: its own client, reconciler and loop, always leading. Started. */

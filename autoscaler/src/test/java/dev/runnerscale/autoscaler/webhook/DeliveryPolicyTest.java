@@ -2,6 +2,7 @@ package dev.runnerscale.autoscaler.webhook;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.runnerscale.autoscaler.pools.RepositoryPatterns;
 import dev.runnerscale.autoscaler.webhook.DeliveryPolicy.Refusal;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -47,6 +48,6 @@ class DeliveryPolicyTest {
     @ParameterizedTest
     @CsvSource({"a.b*, a.bc, true", "a.b*, axbc, false", "a*, a/b, false", "[x], [x], true", "(x), x, false"})
     void globCharactersOtherThanStarAndQuestionMarkAreLiteral(String glob, String name, boolean matches) {
-        assertThat(DeliveryPolicy.glob(glob).matcher(name).matches()).isEqualTo(matches);
+        assertThat(RepositoryPatterns.glob(glob).matcher(name).matches()).isEqualTo(matches);
     }
 }

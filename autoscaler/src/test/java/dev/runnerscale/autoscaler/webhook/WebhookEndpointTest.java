@@ -156,8 +156,9 @@ class WebhookEndpointTest extends AutoscalerTestBase {
                             .add("self-hosted")
                             .add("linux");
                     root.withObject("/repository").put("private", true);
-                    root.withObject("/repository/owner").put("login", "acme-" + file.length());
-                    root.withObject("/repository").put("full_name", "acme-" + file.length() + "/x");
+                    // our pools serve organisation acme: a job of another owner would be no pool's (unmatched)
+                    root.withObject("/repository/owner").put("login", "acme");
+                    root.withObject("/repository").put("full_name", "acme/x-" + file.length());
                 });
                 HttpResponse<String> response = client().deliver("workflow_job", body);
                 assertThat(response.statusCode())
@@ -211,15 +212,17 @@ class WebhookEndpointTest extends AutoscalerTestBase {
         }
 
         @Test
-        void aRepositoryOnTheAllowListIsAcceptedEvenIfItsOwnerIsNot() {
+        void aRepositoryOnTheAllowListIsAdmittedEvenIfItsOwnerIsNot() {
             long job = nextJobId();
             HttpResponse<String> response = client().deliver(
                             "workflow_job",
                             Payloads.job(job)
                                     .repository("partner", "tools-ci", true)
                                     .bytes());
-            assertThat(response.body()).contains("\"outcome\":\"accepted\"");
+            // admitted (not refused); no pool serves organisation partner, so it is no pool's demand
+            assertThat(response.body()).contains("\"outcome\":\"unmatched\"");
             assertThat(ledger.find(job).orElseThrow().refused()).isFalse();
+            assertThat(ledger.find(job).orElseThrow().pool()).isNull();
         }
     }
 

@@ -42,7 +42,10 @@ class RequestFuzzTest extends AutoscalerTestBase {
                     "/api/v1/pools",
                     "/api/v1/pools/linux-x64-spot",
                     "/api/v1/jobs/1",
-                    "/api/v1/runners"
+                    "/api/v1/runners",
+                    "/api/v1/costs",
+                    "/api/v1/costs?from=2026-11-01&to=2026-11-30&group-by=repository",
+                    "/api/v1/pools?%00%ff"
                 },
                 new String[] {
                     "api",
@@ -52,6 +55,7 @@ class RequestFuzzTest extends AutoscalerTestBase {
                     "pools",
                     "jobs",
                     "runners",
+                    "costs",
                     "webhooks",
                     "webhooks",
                     "github",

@@ -44,7 +44,13 @@ class RouteSecurityTest extends AutoscalerTestBase {
     void theRoutesUnderTestAreTheServicesRoutes() {
         assertThat(routes().all())
                 .extracting(Routes.Route::toString)
-                .contains(Routes.WEBHOOK, "GET /api/v1/jobs/{id}", "GET /api/v1/pools", "GET /api/v1/pools/{name}");
+                .contains(
+                        Routes.WEBHOOK,
+                        "GET /api/v1/costs",
+                        "GET /api/v1/jobs/{id}",
+                        "GET /api/v1/pools",
+                        "GET /api/v1/pools/{name}",
+                        "GET /api/v1/runners");
         assertThat(routes().operatorRoutes())
                 .allSatisfy(route -> assertThat(route.pattern())
                         .as("a route outside /api would need its own rule in SecurityConfiguration")
@@ -87,6 +93,41 @@ class RouteSecurityTest extends AutoscalerTestBase {
                                 DynamicTest.dynamicTest(
                                         route + " with a wrong token",
                                         () -> assertRefused(route, API_TOKEN + "-but-longer"))));
+    }
+
+    /**
+     * A query string Tomcat cannot decode is a 400 problem on every route, even with valid credentials (a signed
+     * delivery, the operator token): never a 500, never a delivery stored.
+     */
+    @TestFactory
+    Stream<DynamicTest> anUndecodableQueryStringIsA400ProblemOnEveryRoute() {
+        return routes().all().stream()
+                .filter(route -> route.webhook() || routes().operatorRoutes().contains(route))
+                .map(route -> DynamicTest.dynamicTest(route + " with valid credentials", () -> {
+                    long jobs = count("workflow_jobs");
+                    long deliveries = count("webhook_deliveries");
+                    SoftAssertions softly = new SoftAssertions();
+                    try (RawHttp http = new RawHttp(port)) {
+                        for (PathVariants.Variant variant : PathVariants.undecodableQueries(route.path())) {
+                            RawHttp.Response response =
+                                    send(http, route, variant.target(), route.webhook() ? SECRET : API_TOKEN);
+                            String what = route + " as " + variant.target() + " (" + variant.trick() + "): " + response;
+                            softly.assertThat(response.status()).as(what).isEqualTo(400);
+                            softly.assertThat(response.isProblem()).as(what).isTrue();
+                            softly.assertThat(response.header("X-Content-Type-Options"))
+                                    .as(what)
+                                    .isEqualTo("nosniff");
+                            softly.assertThat(response.text())
+                                    .as(what)
+                                    .doesNotContain("Exception", "java.", "springframework", "SQL", "\tat ");
+                        }
+                    }
+                    softly.assertAll();
+                    assertThat(count("workflow_jobs")).as("jobs stored").isEqualTo(jobs);
+                    assertThat(count("webhook_deliveries"))
+                            .as("deliveries stored")
+                            .isEqualTo(deliveries);
+                }));
     }
 
     /** @param credential the bearer token, or for the webhook the secret the body is signed with; null for none */

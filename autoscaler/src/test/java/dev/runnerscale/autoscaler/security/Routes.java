@@ -2,6 +2,7 @@ package dev.runnerscale.autoscaler.security;
 
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.springframework.http.HttpMethod;
@@ -21,11 +22,20 @@ record Routes(List<Route> all) {
     /** The error page the container dispatches to. */
     static final String ERROR = "GET /error";
 
+    /** Query parameters a route requires, so that a request with the token gets the route's own answer. */
+    static final Map<String, String> REQUIRED_QUERIES =
+            Map.of("/api/v1/costs", "?from=2026-11-01&to=2026-11-30&group-by=pool");
+
     record Route(HttpMethod method, String pattern) {
 
         /** The pattern with its variables filled in. */
         String path() {
             return pattern.replaceAll("\\{[^}]+}", "1");
+        }
+
+        /** {@link #path()} with the query the route requires, if any. */
+        String target() {
+            return path() + REQUIRED_QUERIES.getOrDefault(pattern, "");
         }
 
         boolean webhook() {

@@ -89,6 +89,30 @@ public final class PathVariants {
         return List.copyOf(variants);
     }
 
+    /**
+     * {@code path} with query strings that cannot be decoded (invalid or overlong UTF-8, broken escapes) or that
+     * decode to control characters: whoever sends them, with the right credentials too, gets a 400 problem detail
+     * (Tomcat's parameter parsing fails on them; that once surfaced as a 500).
+     */
+    public static List<Variant> undecodableQueries(String path) {
+        return List.of(
+                new Variant("NUL and invalid UTF-8 as a parameter", path + "?%00%ff"),
+                new Variant("invalid UTF-8 value", path + "?a=%ff"),
+                new Variant("invalid UTF-8 name", path + "?%ff=1"),
+                new Variant("invalid UTF-8 after a valid parameter", path + "?limit=10&b=%fe"),
+                new Variant("lone continuation byte", path + "?a=%80"),
+                new Variant("truncated multi-byte sequence", path + "?a=%E2%82"),
+                new Variant("overlong UTF-8 value", path + "?a=%C0%AE"),
+                new Variant("UTF-8 encoded surrogate", path + "?a=%ED%A0%80"),
+                new Variant("truncated escape", path + "?a=%"),
+                new Variant("truncated escape in a name", path + "?%4=1"),
+                new Variant("non-hex escape", path + "?a=%zz"),
+                new Variant("%u escape", path + "?a=%u0061"),
+                new Variant("NUL value", path + "?a=%00"),
+                new Variant("control character in a name", path + "?%01=1"),
+                new Variant("encoded CR LF value", path + "?a=%0d%0a"));
+    }
+
     private static String join(String[] segments, int replaced, String replacement) {
         StringBuilder path = new StringBuilder();
         for (int i = 0; i < segments.length; i++) {

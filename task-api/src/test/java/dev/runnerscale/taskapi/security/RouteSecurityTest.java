@@ -87,6 +87,38 @@ class RouteSecurityTest extends ApiTest {
         });
     }
 
+    /**
+     * A query string Tomcat cannot decode, or one that decodes to control characters, is a 400 problem on every
+     * route even with the right token, and nothing is stored.
+     */
+    @TestFactory
+    Stream<DynamicTest> anUndecodableQueryStringIsA400ProblemOnEveryRoute() {
+        String admin = token("alice", Scope.ADMIN);
+        String tasks = token("alice", Scope.TASKS_READ, Scope.TASKS_WRITE);
+        long tokens = tokenRows();
+        return routes().protectedRoutes().stream()
+                .map(route -> DynamicTest.dynamicTest(route + " with the right token", () -> {
+                    SoftAssertions softly = new SoftAssertions();
+                    try (RawHttp http = new RawHttp(port)) {
+                        for (PathVariants.Variant variant : PathVariants.undecodableQueries(route.path())) {
+                            RawHttp.Response response =
+                                    send(http, route, variant.target(), route.admin() ? admin : tasks);
+                            String what = route + " as " + variant.target() + " (" + variant.trick() + "): " + response;
+                            softly.assertThat(response.status()).as(what).isEqualTo(400);
+                            softly.assertThat(response.isProblem()).as(what).isTrue();
+                            softly.assertThat(response.header("X-Content-Type-Options"))
+                                    .as(what)
+                                    .isEqualTo("nosniff");
+                            softly.assertThat(response.text())
+                                    .as(what)
+                                    .doesNotContain("Exception", "java.", "springframework", "SQL", "\tat ");
+                        }
+                    }
+                    softly.assertAll();
+                    assertNothingStored(tokens);
+                }));
+    }
+
     private void assertRefused(Routes.Route route, String token, long tokens) {
         List<PathVariants.Variant> variants = PathVariants.of(route.path());
         assertThat(variants).hasSizeGreaterThanOrEqualTo(30);

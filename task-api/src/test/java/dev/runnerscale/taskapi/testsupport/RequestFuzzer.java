@@ -86,6 +86,14 @@ public final class RequestFuzzer {
         "\\",
         "..%2f"
     };
+    private static final String[] PARAMETER_NAMES = {
+        "limit", "cursor", "status", "sort", "direction", "from", "to", "group-by", "pool", "x", "%00", "%ff", "%4"
+    };
+    /** Values Tomcat cannot decode or the firewall refuses once decoded: always a 400, never a 500. */
+    private static final String[] UNDECODABLE = {
+        "%ff", "%80", "%C0%AE", "%E2%82", "%ED%A0%80", "%", "a%", "%zz", "%u0061", "%00", "%01", "%0d%0a"
+    };
+
     private static final String[] CONTENT_TYPES = {
         "application/json",
         "application/json",
@@ -209,9 +217,14 @@ public final class RequestFuzzer {
             int params = 1 + random.nextInt(3);
             for (int i = 0; i < params; i++) {
                 path.append(i == 0 ? "" : "&")
-                        .append(pick(new String[] {"limit", "cursor", "status", "sort", "direction", "x", "%00"}))
+                        .append(pick(PARAMETER_NAMES))
                         .append('=')
-                        .append(random.nextBoolean() ? String.valueOf(random.nextInt(500) - 100) : randomEncoded(6));
+                        .append(
+                                switch (random.nextInt(4)) {
+                                    case 0 -> String.valueOf(random.nextInt(500) - 100);
+                                    case 1 -> pick(UNDECODABLE);
+                                    default -> randomEncoded(6);
+                                });
             }
         }
         return path.toString();

@@ -32,7 +32,14 @@ class RequestFuzzTest extends ApiTest {
                 jdbc.sql("SELECT count(*) FROM api_tokens").query(Long.class).single();
         RequestFuzzer fuzzer = new RequestFuzzer(
                 SEED,
-                new String[] {"/tasks", "/tasks/{id}", "/admin/tokens", "/admin/tokens/{id}", "/health", "/v3/api-docs"
+                new String[] {
+                    "/tasks",
+                    "/tasks/{id}",
+                    "/admin/tokens",
+                    "/admin/tokens/{id}",
+                    "/health",
+                    "/v3/api-docs",
+                    "/tasks?%00%ff"
                 },
                 new String[] {
                     "tasks",

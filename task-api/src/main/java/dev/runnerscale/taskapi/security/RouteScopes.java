@@ -4,6 +4,7 @@ import dev.runnerscale.taskapi.tokens.Scope;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.List;
 import java.util.Optional;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.http.HttpMethod;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 import org.springframework.security.web.util.matcher.RequestMatcher;
@@ -14,6 +15,7 @@ import org.springframework.stereotype.Component;
  * names the scope from them. The matchers are {@link PathPatternRequestMatcher}s, which see the path Spring MVC
  * routes on (decoded, without {@code ;} parameters), so a request cannot reach a route without matching its rule.
  */
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @Component
 class RouteScopes {
 

@@ -2,6 +2,7 @@ package dev.runnerscale.taskapi.security;
 
 import dev.runnerscale.taskapi.tokens.TokenAuthenticationProvider;
 import java.util.List;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpHeaders;
@@ -33,6 +34,9 @@ import org.springframework.security.web.header.writers.StaticHeadersWriter;
  * Actuator is not on this port at all ({@code management.server.port}); Spring Boot applies this chain there too,
  * where the catch-all lets the probes and the scrape through.
  */
+// Only with the web server: the migrate profile (the chart's migration Job) runs without one, and so without
+// HttpSecurity or the path matchers.
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
 

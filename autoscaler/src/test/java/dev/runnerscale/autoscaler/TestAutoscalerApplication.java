@@ -49,6 +49,8 @@ public final class TestAutoscalerApplication {
             // the ledger has its job completed, as an ephemeral runner exits after its one job: so every job is priced.
             KubernetesTestServer kubernetes = KubernetesTestServer.shared();
             System.setProperty("runnerscale.kubernetes.master-url", kubernetes.url());
+            // tells the local profile's guard (config.LocalDefaultGuard) that this is no real cluster
+            System.setProperty("runnerscale.local.in-process-kubernetes", "true");
             System.setProperty("runnerscale.kubernetes.leader-election.enabled", "false");
             LocalCluster.addNodes(kubernetes.client());
             LocalCluster.kubelet(

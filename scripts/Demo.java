@@ -21,7 +21,8 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * Plays a realistic day in miniature against a running autoscaler (the local default): jobs of both sample pools are
  * queued, start on the runners the autoscaler creates, and complete, at a pace a person can follow; the pool table is
- * printed as it changes, and the runners drain after the idle timeout. Run by {@code scripts/demo} with the JDK alone
+ * printed as it changes, the runners drain after the idle timeout, and what every job cost is printed, then the
+ * finance report of the day. Run by {@code scripts/demo} with the JDK alone
  * ({@code java scripts/Demo.java}): no Maven, curl or jq needed.
  *
  * <p>Environment: {@code RUNNERSCALE_URL} (default {@code http://localhost:8080}), {@code RUNNERSCALE_WEBHOOK_SECRET}
@@ -68,6 +69,7 @@ public final class Demo {
                 new SamplePool("linux-x64-spot", List.of("self-hosted", "linux", "x64", "spot")),
                 new SamplePool("linux-x64-large", List.of("self-hosted", "linux", "x64", "large")));
         long base = Instant.now().toEpochMilli() * 10; // fresh job ids on every run: the ledger is durable
+        String today = java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString();
         List<Job> jobs = new ArrayList<>();
         for (int i = 0; i < jobsPerPool; i++) {
             for (SamplePool pool : pools) {
@@ -106,7 +108,77 @@ public final class Demo {
         }
         showPools(Duration.ZERO);
         System.out.println(runners().isEmpty() ? "\nAll runners drained." : "\nSome runners are still up.");
-        System.out.println("A job as the ledger holds it: " + url + "/api/v1/jobs/" + jobs.get(0).id());
+
+        System.out.println("\n5. What each job cost: its runner's share of its node (CPU and memory it requested) for"
+                + " the runner's lifetime, at the node's price (locally: the shipped price tables)");
+        showJobCosts(jobs);
+        showFinanceReport(today);
+        System.out.println("\nA job as the ledger holds it: " + url + "/api/v1/jobs/" + jobs.get(0).id());
+        System.out.println("The same report for a spreadsheet: curl -H 'Accept: text/csv' '" + url
+                + "/api/v1/costs?from=" + today + "&to=" + today + "&group-by=repository'");
+    }
+
+    /** Waits until every job has its cost (its runner's pod ended and was priced), and prints them. */
+    @SuppressWarnings("unchecked")
+    private void showJobCosts(List<Job> jobs) throws Exception {
+        System.out.printf(
+                "   %-15s %-16s %-11s %-11s %-9s %7s %11s %11s %11s%n",
+                "job", "pool", "instance", "zone", "capacity", "runner", "cost USD", "on-demand", "GitHub-hosted");
+        for (Job job : jobs) {
+            Map<String, Object> cost = null;
+            Instant until = Instant.now().plus(Duration.ofMinutes(2));
+            while (cost == null && Instant.now().isBefore(until)) {
+                Map<String, Object> answer = (Map<String, Object>) Json.parse(get("/api/v1/jobs/" + job.id()));
+                cost = (Map<String, Object>) answer.get("cost");
+                if (cost == null) {
+                    Thread.sleep(1000); // polling a remote service for the demo's own pace, not synchronising threads
+                }
+            }
+            if (cost == null) {
+                System.out.printf("   %-15d %-16s (no cost yet: its runner has not ended)%n", job.id(), job.pool()
+                        .name());
+                continue;
+            }
+            System.out.printf(
+                    "   %-15d %-16s %-11s %-11s %-9s %6ds %11s %11s %11s%n",
+                    job.id(),
+                    job.pool().name(),
+                    cost.get("instanceType"),
+                    cost.get("zone"),
+                    cost.get("capacityType"),
+                    number(cost.get("runnerSeconds")),
+                    orUnknown(cost.get("usd")),
+                    orUnknown(cost.get("onDemandUsd")),
+                    orUnknown(cost.get("githubHostedUsd")));
+        }
+    }
+
+    /** The finance report of today (UTC) by pool, as finance would read it. */
+    @SuppressWarnings("unchecked")
+    private void showFinanceReport(String today) throws Exception {
+        Map<String, Object> report = (Map<String, Object>)
+                Json.parse(get("/api/v1/costs?from=" + today + "&to=" + today + "&group-by=pool"));
+        System.out.println("\n6. The finance report: GET /api/v1/costs?from=" + today + "&to=" + today
+                + "&group-by=pool (every job of the ledger ended today, this run's and earlier runs')");
+        System.out.printf("   %-16s %6s %12s %12s %14s%n", "pool", "jobs", "cost USD", "on-demand", "GitHub-hosted");
+        for (Map<String, Object> item : (List<Map<String, Object>>) report.get("items")) {
+            System.out.printf(
+                    "   %-16s %6d %12s %12s %14s%n",
+                    item.get("key"),
+                    number(item.get("jobs")),
+                    orUnknown(item.get("usd")),
+                    orUnknown(item.get("onDemandUsd")),
+                    orUnknown(item.get("githubHostedUsd")));
+        }
+        System.out.println("   total of the jobs: " + report.get("totalUsd") + " " + report.get("currency")
+                + "; idle node capacity no job used: " + report.get("idleUsd") + " " + report.get("currency")
+                + (number(report.get("unpricedJobs")) > 0
+                        ? "; jobs without a known price: " + number(report.get("unpricedJobs"))
+                        : ""));
+    }
+
+    private static String orUnknown(Object amount) {
+        return amount == null ? "unknown" : amount.toString();
     }
 
     /** Waits until the pool has a running runner pod not yet given a job, and answers its runner name. */

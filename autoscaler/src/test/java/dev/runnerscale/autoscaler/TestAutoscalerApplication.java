@@ -1,8 +1,8 @@
 package dev.runnerscale.autoscaler;
 
 import dev.runnerscale.autoscaler.testsupport.EmbeddedDatabase;
-import dev.runnerscale.autoscaler.testsupport.Kubelet;
 import dev.runnerscale.autoscaler.testsupport.KubernetesTestServer;
+import dev.runnerscale.autoscaler.testsupport.LocalCluster;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.file.Path;
 import org.slf4j.Logger;
@@ -12,7 +12,8 @@ import org.slf4j.LoggerFactory;
  * The local default: the real autoscaler on an embedded, durable PostgreSQL whose data lives in
  * {@code autoscaler/target/local-postgres} (kept across restarts, gone with {@code mvn clean}), with the
  * {@code local} profile's development secret and sample pools, and — without a kubeconfig — an in-process Kubernetes
- * API with a kubelet, so the whole loop (webhook, ledger, runner pods, GitHub dry-run) runs on a laptop. Start with
+ * API with EKS-labelled nodes and a kubelet ({@link LocalCluster}), so the whole loop (webhook, ledger, runner pods on
+ * nodes, GitHub dry-run, the cost of every job) runs on a laptop. Start with
  * {@code ./mvnw -pl autoscaler spring-boot:test-run}.
  */
 public final class TestAutoscalerApplication {
@@ -42,15 +43,26 @@ public final class TestAutoscalerApplication {
             System.setProperty("spring.profiles.active", "local");
         }
         if (!kubernetesConfigured()) {
-            // No cluster: an in-process API server (fabric8's mock server, CRUD) and a kubelet that runs the pods
-            // of the sample pools' namespace once their JIT Secret exists, or at once when registration was skipped.
+            // No cluster: an in-process API server (fabric8's mock server, CRUD) with nodes labelled as EKS labels
+            // them (spot and on-demand, three zones), and a kubelet that schedules the sample pools' pods onto them,
+            // runs them once their JIT Secret exists (at once when registration was skipped), and ends a runner once
+            // the ledger has its job completed, as an ephemeral runner exits after its one job: so every job is priced.
             KubernetesTestServer kubernetes = KubernetesTestServer.shared();
             System.setProperty("runnerscale.kubernetes.master-url", kubernetes.url());
             // tells the local profile's guard (config.LocalDefaultGuard) that this is no real cluster
             System.setProperty("runnerscale.local.in-process-kubernetes", "true");
             System.setProperty("runnerscale.kubernetes.leader-election.enabled", "false");
-            new Kubelet(kubernetes.client(), "runnerscale-runners");
-            log.info("local default: no kubeconfig, so an in-process Kubernetes API at {}", kubernetes.url());
+            LocalCluster.addNodes(kubernetes.client());
+            LocalCluster.kubelet(
+                    kubernetes.client(),
+                    "runnerscale-runners",
+                    EmbeddedDatabase.jdbcUrl(postgres),
+                    "postgres",
+                    "postgres");
+            log.info(
+                    "local default: no kubeconfig, so an in-process Kubernetes API at {} with {} nodes",
+                    kubernetes.url(),
+                    LocalCluster.NODES.size());
         } else {
             log.info("local default: using the configured Kubernetes cluster (kubeconfig)");
         }

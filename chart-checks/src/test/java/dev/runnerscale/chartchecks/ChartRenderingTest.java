@@ -259,6 +259,37 @@ class ChartRenderingTest {
         }
 
         @Test
+        void nodesAreReadOnlyUnlessAPoolDrivesAutoScalingGroupsWhichCordonEmptyNodesBeforeTerminatingThem() {
+            java.util.function.Function<Rendered, Set<String>> nodeVerbs =
+                    rendered -> dev.runnerscale.chartchecks.support.Rbac.of(
+                                    rendered, "runnerscale-runnerscale-autoscaler", Charts.NAMESPACE)
+                            .grants()
+                            .stream()
+                            .filter(g -> g.resource().equals("nodes") && g.namespace() == null)
+                            .map(dev.runnerscale.chartchecks.support.Rbac.Grant::verb)
+                            .collect(java.util.stream.Collectors.toSet());
+            assertThat(nodeVerbs.apply(Charts.render(AUTOSCALER, Values.DEFAULT)))
+                    .containsExactlyInAnyOrder("list", "watch");
+
+            Map<String, Object> groups = Map.of(
+                    "pools",
+                    List.of(Map.of(
+                            "name", "linux-x64-asg",
+                            "labels", List.of("self-hosted", "linux"),
+                            "github", Map.of("owner", "acme"),
+                            "capacity",
+                                    Map.of(
+                                            "provider",
+                                            "auto-scaling-group",
+                                            "auto-scaling-group",
+                                            Map.of(
+                                                    "spot-group", "ci-linux-x64-asg-spot",
+                                                    "on-demand-group", "ci-linux-x64-asg-on-demand")))));
+            assertThat(nodeVerbs.apply(Charts.render(AUTOSCALER, groups)))
+                    .containsExactlyInAnyOrder("list", "watch", "patch");
+        }
+
+        @Test
         void theServiceAccountCarriesTheIrsaRole() {
             String role = "arn:aws:iam::123456789012:role/runnerscale-autoscaler";
             ServiceAccount account = Charts.render(AUTOSCALER, Values.DEFAULT, Map.of("serviceAccount.roleArn", role))

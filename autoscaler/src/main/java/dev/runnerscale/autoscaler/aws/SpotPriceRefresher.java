@@ -56,6 +56,19 @@ public class SpotPriceRefresher {
         this.keep = keep;
     }
 
+    /**
+     * A refresh only when a spot node of an instance type and zone without prices appeared (a runner there must not be
+     * priced before its price is known); returns the number of points fetched.
+     */
+    public synchronized int refreshIfNew() {
+        Set<String> keys = new TreeSet<>();
+        nodes.current().stream()
+                .map(RunnerNodes.RunnerNode::facts)
+                .filter(f -> f.capacityType() == CapacityType.SPOT && f.instanceType() != null && f.zone() != null)
+                .forEach(f -> keys.add(f.instanceType() + " " + f.zone()));
+        return lastKeys.containsAll(keys) ? 0 : refresh();
+    }
+
     /** One refresh; returns the number of points fetched. */
     public synchronized int refresh() {
         Instant now = clock.instant();

@@ -132,9 +132,13 @@ public final class CostModel {
         return prices.segments(node, from, to).map(s -> allocate(s, idle, nodeUnits));
     }
 
-    /** GitHub bills every started minute of a job: ceil(job time / 1 min) × the per-minute rate. */
+    /**
+     * GitHub bills every started minute of a job that ran: ceil(job time / 1 min), at least one, × the per-minute
+     * rate. GitHub's timestamps are whole seconds, so a job recorded as lasting 0 ms ran for under a second: that is
+     * still a started, billed minute.
+     */
     public static BigDecimal githubHosted(long jobMillis, BigDecimal usdPerMinute) {
-        long minutes = (jobMillis + MILLIS_PER_MINUTE - 1) / MILLIS_PER_MINUTE;
+        long minutes = Math.max(1, (jobMillis + MILLIS_PER_MINUTE - 1) / MILLIS_PER_MINUTE);
         return Money.usd(usdPerMinute.multiply(BigDecimal.valueOf(minutes)));
     }
 

@@ -178,7 +178,8 @@ public final class GitHubHttp {
         refuseWhileGated(op, credential);
         if (!circuitBreaker.tryAcquirePermission()) {
             metrics.record(op, GitHubOutcome.CIRCUIT_OPEN);
-            throw new GitHubUnavailableException("GitHub " + op.tag() + " not sent: circuit breaker is open");
+            throw new GitHubUnavailableException(
+                    "GitHub " + op.tag() + " not sent: circuit breaker is open", null, false, null);
         }
         if (!rateLimiter.acquirePermission()) {
             circuitBreaker.releasePermission();
@@ -195,7 +196,8 @@ public final class GitHubHttp {
         } catch (RestClientException | UncheckedIOException e) {
             circuitBreaker.onError(elapsed(start), circuitBreaker.getTimestampUnit(), e);
             metrics.record(op, GitHubOutcome.ERROR);
-            throw new GitHubUnavailableException("GitHub " + op.tag() + " failed: " + e.getMessage(), e);
+            throw new GitHubUnavailableException(
+                    "GitHub " + op.tag() + " failed: " + e.getMessage(), e, !connectionNeverMade(e), null);
         }
         if (raw.status() == 401 && credential.authorization() instanceof RevocableAuthorization revocable) {
             // A revoked or rotated installation token is refused long before its expiry: drop it, so the next
@@ -248,8 +250,8 @@ public final class GitHubHttp {
         recordBudget(call.credential(), raw.headers());
         int status = raw.status();
         if (status >= 500) {
-            GitHubUnavailableException e =
-                    new GitHubUnavailableException("GitHub " + op.tag() + " answered " + status + ": " + message(raw));
+            GitHubUnavailableException e = new GitHubUnavailableException(
+                    "GitHub " + op.tag() + " answered " + status + ": " + message(raw), null, true, status);
             circuitBreaker.onError(elapsed(start), circuitBreaker.getTimestampUnit(), e);
             metrics.record(op, GitHubOutcome.ERROR);
             throw e;
@@ -261,7 +263,8 @@ public final class GitHubHttp {
             } catch (JacksonException e) {
                 circuitBreaker.onError(elapsed(start), circuitBreaker.getTimestampUnit(), e);
                 metrics.record(op, GitHubOutcome.ERROR);
-                throw new GitHubUnavailableException("GitHub " + op.tag() + " answered unreadable JSON", e);
+                throw new GitHubUnavailableException(
+                        "GitHub " + op.tag() + " answered unreadable JSON", e, true, status);
             }
             circuitBreaker.onSuccess(elapsed(start), circuitBreaker.getTimestampUnit());
             metrics.record(op, status == 404 ? GitHubOutcome.NOT_FOUND : GitHubOutcome.SUCCESS);
@@ -315,7 +318,7 @@ public final class GitHubHttp {
         try {
             return credential.authorization().getEncodedAuthorization();
         } catch (IOException e) {
-            throw new GitHubUnavailableException("GitHub credentials could not be prepared", e);
+            throw new GitHubUnavailableException("GitHub credentials could not be prepared", e, false, null);
         }
     }
 
@@ -331,6 +334,25 @@ public final class GitHubHttp {
         } catch (JacksonException e) {
             return "(unreadable body)";
         }
+    }
+
+    /**
+     * Whether the request failed before a connection was made (refused, unknown host, no route, connect timeout): then
+     * it certainly never reached GitHub. A timeout or a reset after connecting may have delivered it.
+     */
+    static boolean connectionNeverMade(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.net.ConnectException
+                    || t instanceof java.net.http.HttpConnectTimeoutException
+                    || t instanceof java.net.UnknownHostException
+                    || t instanceof java.net.NoRouteToHostException) {
+                return true;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return false;
     }
 
     private long elapsed(long start) {

@@ -32,6 +32,9 @@ public class Interruptions {
     /** Registers the pool's counters at zero. */
     public void registerPool(String pool) {
         interruptions(pool);
+        for (NoticeKind kind : NoticeKind.values()) {
+            reruns(pool, kind.tag());
+        }
     }
 
     private Counter interruptions(String pool) {

@@ -1,9 +1,8 @@
 package dev.runnerscale.autoscaler.interruptions;
 
 /**
- * Asks GitHub to re-run one job ({@code POST /repos/{owner}/{repo}/actions/jobs/{job_id}/rerun}). The lead wires it
- * to {@code GitHubJobApi.rerunJob(owner, repo, jobId)}; without GitHub credentials the dry-run implementation only
- * logs.
+ * Asks GitHub to re-run one job ({@code POST /repos/{owner}/{repo}/actions/jobs/{job_id}/rerun}):
+ * {@link GitHubJobRerunner} with GitHub credentials; without them (a dry run) an implementation that only logs.
  */
 public interface JobRerunner {
 
@@ -19,7 +18,7 @@ public interface JobRerunner {
 
     /**
      * @throws NotSent when the request certainly did not reach GitHub or GitHub certainly did not act (open circuit,
-     *     rate limit, 5xx): the claim is released and a later sweep asks again. Any other exception (a timeout after
+     *     rate limit, no connection, 503): the claim is released and a later sweep asks again. Any other exception (a timeout after
      *     sending) is ambiguous: the claim is kept and the outcome recorded as {@code unknown}, because asking
      *     again could re-run the job twice.
      */

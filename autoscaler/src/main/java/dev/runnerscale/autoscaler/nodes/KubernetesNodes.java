@@ -42,6 +42,7 @@ public class KubernetesNodes implements RunnerNodes, AutoCloseable {
     private final Clock clock;
     private final Map<String, Deleted> deleted = new ConcurrentHashMap<>();
     private volatile SharedIndexInformer<Node> informer;
+    private final List<Runnable> nodeAdded = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public KubernetesNodes(KubernetesClient client, Clock clock) {
         this.client = client;
@@ -58,6 +59,7 @@ public class KubernetesNodes implements RunnerNodes, AutoCloseable {
             @Override
             public void onAdd(Node node) {
                 deleted.remove(node.getMetadata().getName());
+                nodeAdded.forEach(Runnable::run);
             }
 
             @Override
@@ -76,6 +78,11 @@ public class KubernetesNodes implements RunnerNodes, AutoCloseable {
             }
         });
         informer = i;
+    }
+
+    /** Runs {@code hook} (on the informer's thread: it must only hand work off) whenever a node appears. */
+    public void onNodeAdded(Runnable hook) {
+        nodeAdded.add(hook);
     }
 
     public boolean synced() {
@@ -140,6 +147,22 @@ public class KubernetesNodes implements RunnerNodes, AutoCloseable {
                                         .toList()))
                 .flatMap(Optional::stream)
                 .toList();
+    }
+
+    /**
+     * Whether the node carries every label of the selector (a pod with this node selector could be placed there). A
+     * node not in the cache does not match.
+     */
+    public boolean selects(String nodeName, Map<String, String> selector) {
+        return node(nodeName)
+                .map(n -> {
+                    Map<String, String> labels = n.getMetadata().getLabels() == null
+                            ? Map.of()
+                            : n.getMetadata().getLabels();
+                    return selector.entrySet().stream()
+                            .allMatch(e -> e.getValue().equals(labels.get(e.getKey())));
+                })
+                .orElse(false);
     }
 
     /** EC2 instance id of a node, from its provider id ({@code aws:///us-east-1a/i-0abc…}). */

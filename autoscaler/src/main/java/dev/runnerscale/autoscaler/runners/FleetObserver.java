@@ -23,7 +23,8 @@ import java.util.function.Function;
 
 /**
  * The observe step of a pass: builds a pool's {@link PoolSnapshot} from its pods (the informer's cache), the ledger's
- * demand, the scope's last GitHub runner listing and the pool's holds. Reads only: it never changes the world.
+ * demand, the scope's last GitHub runner listing, the pool's holds and its nodes ({@link NodeCapacity}: what new pods
+ * ask for, which nodes are going away). Reads only: it never changes the world.
  */
 final class FleetObserver {
 
@@ -34,6 +35,7 @@ final class FleetObserver {
     private final Duration onlineGrace;
     private final Function<Pool, Instant> creationHeldUntil;
     private final Function<Pool, Instant> registrationHeldUntil;
+    private final NodeCapacity nodes;
     private final Map<String, Map<String, Instant>> sightings = new ConcurrentHashMap<>();
 
     FleetObserver(
@@ -43,7 +45,9 @@ final class FleetObserver {
             RunnerNames names,
             Duration onlineGrace,
             Function<Pool, Instant> creationHeldUntil,
-            Function<Pool, Instant> registrationHeldUntil) {
+            Function<Pool, Instant> registrationHeldUntil,
+            NodeCapacity nodes) {
+        this.nodes = nodes;
         this.ledger = ledger;
         this.fleet = fleet;
         this.listings = listings;
@@ -99,6 +103,7 @@ final class FleetObserver {
      * @param inProgress the pool's in-progress jobs on its own runners or on a runner not named yet: a job on a
      *     static runner, another pool's or another controller's runner is not this pool's demand
      * @param listed GitHub's runners of this pool by name, from the scope's last listing (empty before one)
+     * @param placement where new pods of the pool go, and the nodes going away
      */
     record PoolObservation(
             Pool pool,
@@ -107,6 +112,7 @@ final class FleetObserver {
             List<Pod> pods,
             Map<String, ObservedRunner> runners,
             Map<String, RegisteredRunner> listed,
+            NodeCapacity.Placement placement,
             PoolSnapshot snapshot) {
 
         Pod pod(String podName) {
@@ -119,6 +125,7 @@ final class FleetObserver {
 
     PoolObservation observe(Pool pool, Demand demand, Instant now) {
         List<Pod> pods = fleet.observedPods(pool);
+        NodeCapacity.Placement placement = nodes.placement(pool, pods, now);
         PoolJobCounts counts = demand.counts(pool.name());
 
         Map<String, RegisteredRunner> listed =
@@ -175,6 +182,12 @@ final class FleetObserver {
                 present.add(offlineKey);
                 observed = observed.withOfflineSince(seen.computeIfAbsent(offlineKey, k -> now));
             }
+            if (RunnerPods.nodeName(pod)
+                            .filter(placement.noticedNodes()::containsKey)
+                            .isPresent()
+                    || placement.strandedPods().contains(RunnerPods.name(pod))) {
+                observed = observed.asMisplaced();
+            }
             runners.put(RunnerPods.name(pod), observed);
         }
         seen.keySet().retainAll(present);
@@ -187,7 +200,7 @@ final class FleetObserver {
                 List.copyOf(runners.values()),
                 creationHeldUntil.apply(pool),
                 registrationHeldUntil.apply(pool));
-        return new PoolObservation(pool, counts, inProgress, pods, runners, listed, snapshot);
+        return new PoolObservation(pool, counts, inProgress, pods, runners, listed, placement, snapshot);
     }
 
     PoolLimits limits(Pool pool) {

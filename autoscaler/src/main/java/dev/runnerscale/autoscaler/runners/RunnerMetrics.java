@@ -1,5 +1,6 @@
 package dev.runnerscale.autoscaler.runners;
 
+import dev.runnerscale.autoscaler.github.GitHubRejectedException;
 import dev.runnerscale.autoscaler.pools.PoolsProperties.Pool;
 import dev.runnerscale.autoscaler.scaling.ScalingDirection;
 import dev.runnerscale.autoscaler.scaling.ScalingReason;
@@ -41,7 +42,23 @@ public class RunnerMetrics {
         gauge("gha_min_runners", "Warm runners the pool keeps (min-idle)", s -> s.min());
         gauge("gha_max_runners", "The pool's hard cap of runners", s -> s.max());
         board.onChange(this::refresh);
+        // every pool's error and failure series at zero from the start, so that an alert on their increase and a
+        // dashboard see the first one (a counter born at 1 has no increase to show)
+        pools.forEach(p -> {
+            POOL_ERROR_REASONS.forEach(reason -> poolErrors(p.name(), reason));
+            REGISTRATION_FAILURE_REASONS.forEach(reason -> registrationFailures(p.name(), reason));
+        });
     }
+
+    /** The reasons a pool is held: GitHub's refusals (a conflict never holds a pool) and the API server's. */
+    static final List<String> POOL_ERROR_REASONS = java.util.stream.Stream.concat(
+                    java.util.Arrays.stream(GitHubRejectedException.Reason.values())
+                            .filter(r -> r != GitHubRejectedException.Reason.CONFLICT)
+                            .map(r -> "github_" + r.slug()),
+                    java.util.stream.Stream.of("kubernetes_forbidden", "kubernetes_not_found", "kubernetes_invalid"))
+            .toList();
+
+    static final List<String> REGISTRATION_FAILURE_REASONS = List.of("exited", "oom_killed", "evicted", "offline");
 
     private void gauge(String name, String description, ToDoubleFunction<PoolStatus> value) {
         gauges.add(MultiGauge.builder(name).description(description).register(registry));
@@ -91,12 +108,15 @@ public class RunnerMetrics {
 
     /** A pool's own call was refused ({@code reason}: a bounded slug such as {@code github_forbidden}). */
     void poolError(String pool, String reason) {
-        Counter.builder("runnerscale_pool_errors")
+        poolErrors(pool, reason).increment();
+    }
+
+    private Counter poolErrors(String pool, String reason) {
+        return Counter.builder("runnerscale_pool_errors")
                 .description("Calls of a pool refused for a reason waiting will not fix soon; the pool is held")
                 .tag("pool", pool)
                 .tag("reason", reason)
-                .register(registry)
-                .increment();
+                .register(registry);
     }
 
     /**
@@ -104,11 +124,14 @@ public class RunnerMetrics {
      * {@code evicted}) or stayed offline on GitHub ({@code offline}).
      */
     void registrationFailure(String pool, String reason) {
-        Counter.builder("runnerscale_registration_failures")
+        registrationFailures(pool, reason).increment();
+    }
+
+    private Counter registrationFailures(String pool, String reason) {
+        return Counter.builder("runnerscale_registration_failures")
                 .description("Runners that exited without taking a job or never came online on GitHub")
                 .tag("pool", pool)
                 .tag("reason", reason)
-                .register(registry)
-                .increment();
+                .register(registry);
     }
 }

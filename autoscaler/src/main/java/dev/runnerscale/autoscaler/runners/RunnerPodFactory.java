@@ -2,6 +2,8 @@ package dev.runnerscale.autoscaler.runners;
 
 import dev.runnerscale.autoscaler.pools.PoolsProperties.PodTemplate;
 import dev.runnerscale.autoscaler.pools.PoolsProperties.Pool;
+import io.fabric8.kubernetes.api.model.Affinity;
+import io.fabric8.kubernetes.api.model.AffinityBuilder;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -80,6 +82,18 @@ public final class RunnerPodFactory {
      * the annotation says instead of a fabricated registration.
      */
     public static Pod desiredPod(Pool pool, int slot, String runnerName, boolean registrationSkipped) {
+        return desiredPod(pool, slot, runnerName, registrationSkipped, NodeCapacity.Placement.TEMPLATE);
+    }
+
+    /**
+     * The runner pod of {@code slot}, placed: the placement's node selector entries over the template's (the capacity
+     * type new pods ask for), and a required node affinity that keeps the pod off nodes that got an interruption or
+     * rebalance notice. The affinity, not the notice's taint, is what keeps it away: a taint's effect is configurable
+     * (aws-node-termination-handler's {@code taintEffect} may be {@code PreferNoSchedule}) and a pool may tolerate
+     * everything. {@code matchFields} on {@code metadata.name} names nodes exactly (as the DaemonSet controller does).
+     */
+    public static Pod desiredPod(
+            Pool pool, int slot, String runnerName, boolean registrationSkipped, NodeCapacity.Placement placement) {
         if (slot < 0 || slot >= pool.max()) {
             throw new IllegalArgumentException("slot " + slot + " outside [0, " + pool.max() + ") of " + pool.name());
         }
@@ -229,6 +243,26 @@ public final class RunnerPodFactory {
                         .build())
                 .toList();
 
+        Map<String, String> nodeSelector = new TreeMap<>(template.nodeSelector());
+        nodeSelector.putAll(placement.nodeSelector());
+        Affinity affinity = placement.noticedNodes().isEmpty()
+                ? null
+                : new AffinityBuilder()
+                        .withNewNodeAffinity()
+                        .withNewRequiredDuringSchedulingIgnoredDuringExecution()
+                        .addNewNodeSelectorTerm()
+                        .addNewMatchField()
+                        .withKey("metadata.name")
+                        .withOperator("NotIn")
+                        .withValues(
+                                new java.util.TreeSet<>(placement.noticedNodes().keySet())
+                                        .stream().toList())
+                        .endMatchField()
+                        .endNodeSelectorTerm()
+                        .endRequiredDuringSchedulingIgnoredDuringExecution()
+                        .endNodeAffinity()
+                        .build();
+
         return new PodBuilder()
                 .withNewMetadata()
                 .withName(name)
@@ -244,7 +278,8 @@ public final class RunnerPodFactory {
                 .withServiceAccountName(template.serviceAccount().isBlank() ? null : template.serviceAccount())
                 .withTerminationGracePeriodSeconds(
                         template.terminationGracePeriod().toSeconds())
-                .withNodeSelector(template.nodeSelector().isEmpty() ? null : new TreeMap<>(template.nodeSelector()))
+                .withNodeSelector(nodeSelector.isEmpty() ? null : nodeSelector)
+                .withAffinity(affinity)
                 .withTolerations(tolerations.isEmpty() ? null : tolerations)
                 .withNewSecurityContext()
                 .withNewSeccompProfile()

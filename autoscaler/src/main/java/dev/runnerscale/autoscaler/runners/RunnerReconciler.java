@@ -39,9 +39,10 @@ import org.slf4j.MDC;
 
 /**
  * One reconcile pass over the pools it is given, each read top to bottom as <b>observe</b> ({@link FleetObserver}:
- * pods, ledger, GitHub's runner listing, holds → a {@code PoolSnapshot}), <b>decide</b> (the pure
+ * pods, ledger, GitHub's runner listing, holds, nodes → a {@code PoolSnapshot}), <b>decide</b> (the pure
  * {@link ScalingPolicy}) and <b>act</b> (the fleet for pods, the {@link RunnerRegistrar} for registration, the
- * {@link RunnerRetirement} for scale-down). Level-based: nothing depends on the event that triggered the pass, so a
+ * {@link RunnerRetirement} for scale-down and moves off nodes going away, {@link NodeCapacity} for the capacity
+ * provider and interruption records). Level-based: nothing depends on the event that triggered the pass, so a
  * repeated or concurrent pass does no harm — the slot-named pods make the API server refuse anything over the cap.
  *
  * <p>GitHub is listed once per scope (not per pool) when due; after a fresh listing the {@link FleetSweep} removes
@@ -72,6 +73,7 @@ public class RunnerReconciler {
     private final FleetSweep sweep;
     private final RunnerOperatorView view;
     private final RunnerListeners listeners;
+    private final NodeCapacity nodes;
     private final Map<String, FailureBackoff> backoff = new ConcurrentHashMap<>();
     private final Map<String, Instant> lastServed = new ConcurrentHashMap<>();
 
@@ -99,7 +101,27 @@ public class RunnerReconciler {
             RunnerMetrics metrics,
             Clock clock,
             List<RunnerLifecycleListener> listeners) {
+        this(poolsProperties, properties, ledger, github, fleet, events, board, metrics, clock, listeners, null);
+    }
+
+    /**
+     * @param nodes the pools' nodes: capacity provider and interruption notices (null: none, pods as their template
+     *     says)
+     */
+    public RunnerReconciler(
+            PoolsProperties poolsProperties,
+            RunnersProperties properties,
+            JobLedger ledger,
+            GitHubRunnerApi github,
+            KubernetesRunnerFleet fleet,
+            RunnerEvents events,
+            PoolStatusBoard board,
+            RunnerMetrics metrics,
+            Clock clock,
+            List<RunnerLifecycleListener> listeners,
+            NodeCapacity nodes) {
         poolsProperties.pools().forEach(p -> pools.put(p.name(), p));
+        this.nodes = nodes == null ? NodeCapacity.NONE : nodes;
         this.listeners = new RunnerListeners(listeners);
         this.properties = properties;
         this.github = github;
@@ -120,7 +142,8 @@ public class RunnerReconciler {
                 names,
                 properties.onlineGrace(),
                 this::creationHeldUntil,
-                pool -> github.dryRun() ? null : calls.heldUntil(pool).orElse(null));
+                pool -> github.dryRun() ? null : calls.heldUntil(pool).orElse(null),
+                this.nodes);
         this.registrar =
                 new RunnerRegistrar(github, calls, fleet, names, properties.registrationGrace(), this.listeners, clock);
         this.retirement = new RunnerRetirement(github, calls, fleet, events, this.listeners, clock);
@@ -165,6 +188,7 @@ public class RunnerReconciler {
     /** This replica stopped leading: its decisions and gauges are no longer the fleet's. */
     public void leadershipLost() {
         board.clear();
+        nodes.leadershipLost();
     }
 
     /**
@@ -286,7 +310,8 @@ public class RunnerReconciler {
         boolean dryRun = github.dryRun();
         List<Pod> created = new ArrayList<>();
         for (int slot : decision.slotsToCreate()) {
-            Pod desired = RunnerPodFactory.desiredPod(pool, slot, names.next(pool.name(), slot), dryRun);
+            Pod desired = RunnerPodFactory.desiredPod(
+                    pool, slot, names.next(pool.name(), slot), dryRun, observed.placement());
             KubernetesRunnerFleet.CreatedPod result = fleet.createPod(desired);
             if (result.outcome() == KubernetesRunnerFleet.Outcome.CREATED) {
                 Pod pod = result.pod().orElseThrow();
@@ -329,8 +354,12 @@ public class RunnerReconciler {
 
         // 3. Register: the new pods first (the latency that matters), then those whose registration is overdue.
         if (!dryRun && calls.heldUntil(pool).isEmpty()) {
+            // a pod bound to a node going away is replaced below, not registered again
+            List<Pod> staying = observed.pods().stream()
+                    .filter(p -> !decision.podsToReplace().contains(RunnerPods.name(p)))
+                    .toList();
             boolean go = registrar.register(pool, created)
-                    && registrar.registerAbandoned(pool, observed.pods(), observed.runners(), now);
+                    && registrar.registerAbandoned(pool, staying, observed.runners(), now);
             if (go && synced) {
                 registrar.registerLostSecrets(pool, fleet.pods(pool));
             }
@@ -339,7 +368,55 @@ public class RunnerReconciler {
             requeue = earliest(requeue, now.plus(ERROR_REQUEUE));
         }
 
-        // 4. Busy runners are marked (sticky: an ephemeral runner never goes back to idle; Karpenter keeps its node).
+        // 4. Misplaced runners move: idle ones on nodes going away and pods waiting for capacity no longer asked for
+        // are
+        //    retired GitHub first (their replacements were created above, placed as the pool wants them now); busy
+        //    ones finish what they can.
+        Set<String> gone = new java.util.HashSet<>(decision.podsToDelete());
+        for (String podName : decision.podsToReplace()) {
+            Pod pod = observed.pod(podName);
+            Optional<String> node = RunnerPods.nodeName(pod);
+            String why = node.isPresent()
+                    ? "node " + node.get() + " is going away ("
+                            + observed.placement().noticedNodes().getOrDefault(node.get(), "notice")
+                            + "); replaced elsewhere"
+                    : "waits for capacity new pods no longer ask for (now "
+                            + observed.placement().nodeSelector() + "); replaced";
+            RunnerRetirement.Outcome outcome = retirement.retire(
+                    pool,
+                    pool.github(),
+                    pod,
+                    observed.runners().get(podName),
+                    observed.listed().get(RunnerPods.runnerName(pod)),
+                    why,
+                    "RunnerMoved");
+            if (outcome == RunnerRetirement.Outcome.RETIRED) {
+                gone.add(podName);
+                registrar.forget(pool, podName);
+            } else if (outcome == RunnerRetirement.Outcome.HELD) {
+                break;
+            }
+        }
+
+        // 5. The pool's nodes: a turn of its capacity provider (after the pods it must find room for were created) and
+        //    the notices of nodes holding its runners recorded (their busy runners' jobs as interrupted).
+        List<Pod> podsNow = new ArrayList<>();
+        Map<String, ObservedRunner> runnersNow = new LinkedHashMap<>();
+        for (Pod pod : observed.pods()) {
+            if (!gone.contains(RunnerPods.name(pod))) {
+                podsNow.add(pod);
+                runnersNow.put(RunnerPods.name(pod), observed.runners().get(RunnerPods.name(pod)));
+            }
+        }
+        for (Pod pod : created) {
+            podsNow.add(pod);
+            runnersNow.put(RunnerPods.name(pod), RunnerPods.observe(pod, false, false, now));
+        }
+        NodeCapacity.Outcome turn = nodes.act(pool, observed.placement(), podsNow, runnersNow, now);
+        turn.events().forEach(e -> events.recordForPool(pool.name(), e.type(), e.reason(), e.message()));
+        requeue = earliest(requeue, turn.requeueAt());
+
+        // 6. Busy runners are marked (sticky: an ephemeral runner never goes back to idle; Karpenter keeps its node).
         for (Pod pod : observed.pods()) {
             ObservedRunner runner = observed.runners().get(RunnerPods.name(pod));
             if (runner.state() == RunnerState.BUSY && !RunnerPods.tookJobMarked(pod)) {
@@ -347,7 +424,7 @@ public class RunnerReconciler {
             }
         }
 
-        // 5. Scale down: idle runners past the idle timeout, GitHub first.
+        // 7. Scale down: idle runners past the idle timeout, GitHub first.
         int retired = 0;
         for (String podName : decision.podsToRetire()) {
             Pod pod = observed.pod(podName);

@@ -98,7 +98,8 @@ class RunnersConfiguration {
             PoolStatusBoard board,
             RunnerMetrics metrics,
             ObjectProvider<Clock> clock,
-            ObjectProvider<RunnerLifecycleListener> listeners) {
+            ObjectProvider<RunnerLifecycleListener> listeners,
+            ObjectProvider<NodeCapacity> nodes) {
         return new RunnerReconciler(
                 pools,
                 properties,
@@ -109,7 +110,8 @@ class RunnersConfiguration {
                 board,
                 metrics,
                 clock.getIfAvailable(Clock::systemUTC),
-                listeners.orderedStream().toList());
+                listeners.orderedStream().toList(),
+                nodes.getIfAvailable());
     }
 
     @Bean

@@ -18,6 +18,8 @@ import java.util.List;
  *     reported, but a job's own failure says nothing about the pool, so they do not hold it
  * @param completedRunners pods whose runner took a job and ended: the pool works, the back-off resets
  * @param offlineRunners running pods replaced because their runner stayed offline on GitHub past the grace
+ * @param podsToReplace misplaced idle runners and pending pods (on a node going away, or waiting for capacity no
+ *     longer asked for): no capacity, retired GitHub first and replaced in the same pass
  */
 public record ScalingDecision(
         String pool,
@@ -33,6 +35,7 @@ public record ScalingDecision(
         List<String> jobFailures,
         List<String> completedRunners,
         List<String> offlineRunners,
+        List<String> podsToReplace,
         Instant at) {
 
     public ScalingDecision {
@@ -43,5 +46,6 @@ public record ScalingDecision(
         jobFailures = List.copyOf(jobFailures);
         completedRunners = List.copyOf(completedRunners);
         offlineRunners = List.copyOf(offlineRunners);
+        podsToReplace = List.copyOf(podsToReplace);
     }
 }

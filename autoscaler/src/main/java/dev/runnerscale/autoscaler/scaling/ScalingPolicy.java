@@ -18,6 +18,10 @@ import java.util.Set;
  * the online grace never count as capacity. Only idle runners past the idle timeout are retired, and only as many as
  * exceed {@code desired}: a busy runner is never a candidate, so a running job is never killed by a scale-down.
  *
+ * <p>A misplaced runner — on a node that got an interruption or rebalance notice (going away), or waiting for capacity
+ * new pods no longer ask for — is no capacity when it is idle or has not started: it is replaced ({@code podsToReplace},
+ * retired GitHub first) in the same pass. A busy one keeps counting, because its job runs until the node goes.
+ *
  * <p>An ended runner is judged by whether it took a job, not by its exit code: one that never did failed to register
  * or start (back-off), one that did finished its job, well or not (a job's OOM kill or an eviction is reported, but
  * says nothing about the pool).
@@ -44,6 +48,7 @@ public final class ScalingPolicy {
         List<String> completed = new ArrayList<>();
         List<String> offline = new ArrayList<>();
         List<String> stuck = new ArrayList<>();
+        List<String> replace = new ArrayList<>();
         Set<Integer> occupied = new HashSet<>();
         int active = 0;
         for (ObservedRunner runner : snapshot.runners()) {
@@ -61,7 +66,9 @@ public final class ScalingPolicy {
                     }
                 }
                 case PENDING -> {
-                    if (!runner.since().plus(limits.pendingTimeout()).isAfter(now)) {
+                    if (runner.misplaced()) {
+                        replace.add(runner.podName());
+                    } else if (!runner.since().plus(limits.pendingTimeout()).isAfter(now)) {
                         stuck.add(runner.podName());
                         toDelete.add(runner.podName());
                     } else {
@@ -69,7 +76,9 @@ public final class ScalingPolicy {
                     }
                 }
                 case IDLE -> {
-                    if (offlinePastGrace(runner, limits, now)) {
+                    if (runner.misplaced()) {
+                        replace.add(runner.podName());
+                    } else if (offlinePastGrace(runner, limits, now)) {
                         offline.add(runner.podName());
                         registrationFailures.add(runner.podName());
                         toDelete.add(runner.podName());
@@ -108,7 +117,9 @@ public final class ScalingPolicy {
                     : ScalingReason.MIN_IDLE;
         } else if (missing < 0) {
             snapshot.runners().stream()
-                    .filter(r -> r.state() == RunnerState.IDLE && !offline.contains(r.podName()))
+                    .filter(r -> r.state() == RunnerState.IDLE
+                            && !offline.contains(r.podName())
+                            && !replace.contains(r.podName()))
                     .filter(r -> !r.since().plus(limits.idleTimeout()).isAfter(now))
                     .sorted(Comparator.comparing(ObservedRunner::since).thenComparing(ObservedRunner::slot))
                     .limit(-missing)
@@ -118,7 +129,13 @@ public final class ScalingPolicy {
         } else {
             reason = ScalingReason.STEADY;
         }
-        if (direction == ScalingDirection.NONE && reason == ScalingReason.STEADY) {
+        boolean onlyReplacing = snapshot.queuedJobs() == 0
+                && (reason == ScalingReason.STEADY
+                        || reason == ScalingReason.MIN_IDLE
+                        || reason == ScalingReason.QUEUED_JOBS);
+        if (!replace.isEmpty() && onlyReplacing) {
+            reason = ScalingReason.REPLACE_MISPLACED;
+        } else if (direction == ScalingDirection.NONE && reason == ScalingReason.STEADY) {
             if (!stuck.isEmpty()) {
                 reason = ScalingReason.REPLACE_STUCK_PENDING;
             } else if (!offline.isEmpty()) {
@@ -141,6 +158,7 @@ public final class ScalingPolicy {
                 jobFailures,
                 completed,
                 offline,
+                replace,
                 now);
     }
 

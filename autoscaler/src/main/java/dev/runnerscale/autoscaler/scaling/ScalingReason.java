@@ -16,6 +16,11 @@ public enum ScalingReason {
     REPLACE_OFFLINE,
     /** Pods pending past the pending timeout were removed; they are replaced. */
     REPLACE_STUCK_PENDING,
+    /**
+     * Idle runners on a node that got an interruption or rebalance notice, and pods waiting for capacity new pods no
+     * longer ask for, are replaced.
+     */
+    REPLACE_MISPLACED,
     /** Runners are needed but creation is held back after failures. */
     FAILURE_BACKOFF,
     /** Runners are needed but GitHub cannot register them now (rejected, rate-limited or unavailable). */

@@ -44,6 +44,7 @@ class AutoScalingGroupCapacityTest {
     private static KubernetesClient client;
 
     private final AwsWireMock aws = new AwsWireMock();
+    private final AutoScalingStubs stubs = new AutoScalingStubs(aws);
     private final MutableClock clock = new MutableClock(T0);
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private KubernetesNodes nodes;
@@ -102,18 +103,7 @@ class AutoScalingGroupCapacityTest {
                 "capacity.auto-scaling-group.on-demand-group", ON_DEMAND,
                 "capacity.auto-scaling-group.pods-per-node", "2");
         capacity = new PoolCapacity(new PoolsProperties(List.of(pool)), Optional.of(groups), nodes, registry, clock);
-        stubOk("SetDesiredCapacity");
-        stubOk("SetInstanceProtection");
-        aws.server.stubFor(post(urlEqualTo("/"))
-                .withRequestBody(containing("Action=TerminateInstanceInAutoScalingGroup"))
-                .willReturn(xml("<TerminateInstanceInAutoScalingGroupResponse xmlns=\"" + AwsWireMock.AS_NS
-                        + "\"><TerminateInstanceInAutoScalingGroupResult><Activity><ActivityId>a-1</ActivityId>"
-                        + "<AutoScalingGroupName>" + SPOT + "</AutoScalingGroupName><Description>Terminating EC2"
-                        + " instance: i-2</Description><Cause>At 2026-03-02T10:05:00Z instance i-2 was taken out of"
-                        + " service in response to a user request, shrinking the capacity from 2 to 1.</Cause>"
-                        + "<StartTime>2026-03-02T10:05:00Z</StartTime><StatusCode>InProgress</StatusCode>"
-                        + "<Progress>0</Progress></Activity></TerminateInstanceInAutoScalingGroupResult>"
-                        + metadata() + "</TerminateInstanceInAutoScalingGroupResponse>")));
+        stubs.acceptChanges(SPOT);
         activities();
     }
 
@@ -123,74 +113,20 @@ class AutoScalingGroupCapacityTest {
         aws.close();
     }
 
-    private static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder xml(String body) {
-        return aResponse().withHeader("Content-Type", "text/xml").withBody(body);
-    }
-
-    private static String metadata() {
-        return "<ResponseMetadata><RequestId>7a62c49f-347e-4fc4-9331-6e8eEXAMPLE</RequestId></ResponseMetadata>";
-    }
-
-    private void stubOk(String action) {
-        aws.server.stubFor(post(urlEqualTo("/"))
-                .withRequestBody(containing("Action=" + action))
-                .willReturn(xml("<" + action + "Response xmlns=\"" + AwsWireMock.AS_NS + "\">"
-                        + (action.equals("SetInstanceProtection") ? "<SetInstanceProtectionResult/>" : "")
-                        + metadata() + "</" + action + "Response>")));
-    }
-
-    private static String instance(String id, String state, boolean protectedFromScaleIn) {
-        return "<member><InstanceId>" + id + "</InstanceId><InstanceType>c5.xlarge</InstanceType>"
-                + "<AvailabilityZone>us-east-1a</AvailabilityZone><LifecycleState>" + state + "</LifecycleState>"
-                + "<HealthStatus>Healthy</HealthStatus><LaunchTemplate><LaunchTemplateId>lt-0123</LaunchTemplateId>"
-                + "<LaunchTemplateName>runners</LaunchTemplateName><Version>1</Version></LaunchTemplate>"
-                + "<ProtectedFromScaleIn>" + protectedFromScaleIn + "</ProtectedFromScaleIn></member>";
-    }
-
     private void group(String name, int min, int max, int desired, String... instances) {
-        aws.server.stubFor(post(urlEqualTo("/"))
-                .withRequestBody(containing("Action=DescribeAutoScalingGroups"))
-                .withRequestBody(containing("AutoScalingGroupNames.member.1=" + name))
-                .willReturn(xml("<DescribeAutoScalingGroupsResponse xmlns=\"" + AwsWireMock.AS_NS + "\">"
-                        + "<DescribeAutoScalingGroupsResult><AutoScalingGroups><member>"
-                        + "<AutoScalingGroupName>" + name + "</AutoScalingGroupName>"
-                        + "<AutoScalingGroupARN>arn:aws:autoscaling:us-east-1:123456789012:autoScalingGroup:"
-                        + "930d940e-891e-4781-a11a-7b0acd480f03:autoScalingGroupName/" + name
-                        + "</AutoScalingGroupARN><MinSize>" + min + "</MinSize><MaxSize>" + max + "</MaxSize>"
-                        + "<DesiredCapacity>" + desired + "</DesiredCapacity><DefaultCooldown>300</DefaultCooldown>"
-                        + "<AvailabilityZones><member>us-east-1a</member></AvailabilityZones>"
-                        + "<LoadBalancerNames/><TargetGroupARNs/><HealthCheckType>EC2</HealthCheckType>"
-                        + "<HealthCheckGracePeriod>300</HealthCheckGracePeriod><Instances>"
-                        + String.join("", instances) + "</Instances>"
-                        + "<CreatedTime>2026-01-10T09:00:00.000Z</CreatedTime><SuspendedProcesses/>"
-                        + "<EnabledMetrics/><Tags/><TerminationPolicies><member>Default</member></TerminationPolicies>"
-                        + "<NewInstancesProtectedFromScaleIn>false</NewInstancesProtectedFromScaleIn>"
-                        + "<ServiceLinkedRoleARN>arn:aws:iam::123456789012:role/aws-service-role/"
-                        + "autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling</ServiceLinkedRoleARN>"
-                        + "</member></AutoScalingGroups></DescribeAutoScalingGroupsResult>" + metadata()
-                        + "</DescribeAutoScalingGroupsResponse>")));
+        stubs.group(name, min, max, desired, instances);
     }
 
     private void activities(String... activities) {
-        aws.server.stubFor(post(urlEqualTo("/"))
-                .withRequestBody(containing("Action=DescribeScalingActivities"))
-                .willReturn(xml("<DescribeScalingActivitiesResponse xmlns=\"" + AwsWireMock.AS_NS + "\">"
-                        + "<DescribeScalingActivitiesResult><Activities>" + String.join("", activities)
-                        + "</Activities></DescribeScalingActivitiesResult>" + metadata()
-                        + "</DescribeScalingActivitiesResponse>")));
+        stubs.activities(activities);
+    }
+
+    private static String instance(String id, String state, boolean protectedFromScaleIn) {
+        return AutoScalingStubs.instance(id, state, protectedFromScaleIn);
     }
 
     private static String failedSpotLaunch(Instant at) {
-        return "<member><ActivityId>f9f2d65b-f1f2-43e7-b46d-d86756459699</ActivityId>"
-                + "<AutoScalingGroupName>" + SPOT + "</AutoScalingGroupName>"
-                + "<Description>Launching a new EC2 instance.  Status Reason: Could not launch Spot Instances."
-                + " InsufficientInstanceCapacity - There is no Spot capacity available that matches your request."
-                + " Launching EC2 instance failed.</Description><Cause>At " + at + " an instance was started in"
-                + " response to a difference between desired and actual capacity, increasing the capacity from 1 to"
-                + " 3.</Cause><StartTime>" + at + "</StartTime><EndTime>" + at + "</EndTime>"
-                + "<StatusCode>Failed</StatusCode><StatusMessage>Could not launch Spot Instances."
-                + " InsufficientInstanceCapacity - There is no Spot capacity available that matches your request."
-                + " Launching EC2 instance failed.</StatusMessage><Progress>100</Progress></member>";
+        return AutoScalingStubs.failedSpotLaunch(SPOT, at);
     }
 
     private PoolCapacity.Observation pods(int mustRun, Map<String, PoolCapacity.NodeLoad> load) {

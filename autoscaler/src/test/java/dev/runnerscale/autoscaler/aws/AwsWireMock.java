@@ -19,18 +19,19 @@ import software.amazon.awssdk.retries.api.RetryStrategy;
  * static credentials and a fixed region, and it answers in the services' query-protocol XML (EC2's own variant for
  * EC2). Requests are form-encoded POSTs naming their {@code Action}.
  */
-final class AwsWireMock implements AutoCloseable {
+public final class AwsWireMock implements AutoCloseable {
 
-    static final String EC2_NS = "http://ec2.amazonaws.com/doc/2016-11-15/";
-    static final String AS_NS = "http://autoscaling.amazonaws.com/doc/2011-01-01/";
+    public static final String EC2_NS = "http://ec2.amazonaws.com/doc/2016-11-15/";
+    public static final String AS_NS = "http://autoscaling.amazonaws.com/doc/2011-01-01/";
 
-    final WireMockServer server = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
+    public final WireMockServer server =
+            new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
 
-    AwsWireMock() {
+    public AwsWireMock() {
         server.start();
     }
 
-    AwsProperties properties(int failuresToOpen) {
+    public AwsProperties properties(int failuresToOpen) {
         return new AwsProperties(
                 "us-east-1",
                 URI.create(server.baseUrl()),
@@ -40,14 +41,14 @@ final class AwsWireMock implements AutoCloseable {
                 new AwsProperties.CircuitBreaker(50, failuresToOpen, failuresToOpen, Duration.ofMinutes(1)));
     }
 
-    AwsClients clients(int failuresToOpen) {
+    public AwsClients clients(int failuresToOpen) {
         return new AwsClients(
                 properties(failuresToOpen),
                 StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG")));
     }
 
     /** The production strategy (standard mode, 3 attempts) with no back-off wait, so tests stay fast. */
-    static RetryStrategy fastRetry(AwsClients clients) {
+    public static RetryStrategy fastRetry(AwsClients clients) {
         return clients.retryStrategy().toBuilder()
                 .backoffStrategy(BackoffStrategy.retryImmediately())
                 .throttlingBackoffStrategy(BackoffStrategy.retryImmediately())
@@ -58,20 +59,20 @@ final class AwsWireMock implements AutoCloseable {
         return AwsRetryStrategy.standardRetryStrategy();
     }
 
-    List<LoggedRequest> requests(String action) {
+    public List<LoggedRequest> requests(String action) {
         return server.findAll(WireMock.postRequestedFor(WireMock.urlEqualTo("/"))
                 .withRequestBody(WireMock.containing("Action=" + action)));
     }
 
     /** EC2's error document ({@code Response/Errors/Error}). */
-    static String ec2Error(String code, String message) {
+    public static String ec2Error(String code, String message) {
         return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Response><Errors><Error><Code>" + code
                 + "</Code><Message>" + message
                 + "</Message></Error></Errors><RequestID>ea966190-f9aa-478e-9ede-example</RequestID></Response>";
     }
 
     /** The query protocol's error document ({@code ErrorResponse/Error}). */
-    static String queryError(String type, String code, String message) {
+    public static String queryError(String type, String code, String message) {
         return "<ErrorResponse xmlns=\"" + AS_NS + "\"><Error><Type>" + type + "</Type><Code>" + code
                 + "</Code><Message>" + message
                 + "</Message></Error><RequestId>7a62c49f-347e-4fc4-9331-6e8eEXAMPLE</RequestId></ErrorResponse>";

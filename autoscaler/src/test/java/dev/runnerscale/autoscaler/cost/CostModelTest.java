@@ -118,7 +118,8 @@ class CostModelTest {
             assertThat(CostModel.runnerCost(usage, C5_AZ4, PRICES, Optional.of(usd("0.012")))
                             .githubHostedUsd())
                     .isEqualByComparingTo("0.432");
-            assertThat(CostModel.githubHosted(0, usd("0.012"))).isEqualByComparingTo("0");
+            // a job whose start and end fall in the same second ran for under one: one billed minute
+            assertThat(CostModel.githubHosted(0, usd("0.012"))).isEqualByComparingTo("0.012");
             assertThat(CostModel.githubHosted(1, usd("0.012"))).isEqualByComparingTo("0.012");
             assertThat(CostModel.githubHosted(60_000, usd("0.012"))).isEqualByComparingTo("0.012");
         }

@@ -71,10 +71,23 @@ class GitHubBudgetTest {
                 server,
                 gitHub,
                 GitHubBudgetTest::twentyPools,
+                false,
                 "github-sync-interval",
                 "5s",
                 "github-idle-sync-interval",
                 "5m");
+        // room for the busy hour's runners (20 pools × 4 jobs, 1 CPU and 2 GiB each): the world's kubelets bind pods
+        // only to nodes that fit them, and the default four nodes hold 27
+        for (int n = 0; n < 12; n++) {
+            world.addNode(
+                    "ip-10-0-9-" + (10 + n) + ".ec2.internal",
+                    "m5.2xlarge",
+                    "us-east-1a",
+                    "use1-az4",
+                    "spot",
+                    "7910m",
+                    "30Gi");
+        }
     }
 
     @AfterEach

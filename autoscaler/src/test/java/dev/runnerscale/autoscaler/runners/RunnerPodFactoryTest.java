@@ -28,6 +28,53 @@ class RunnerPodFactoryTest {
     }
 
     @Nested
+    class Placement {
+
+        @Test
+        void asksForTheCapacityTypeOfThePlacementOverTheTemplatesAndKeepsOffNodesGoingAway() {
+            Pool spot = TestPools.pool(
+                    "name", "spot",
+                    "labels", "self-hosted",
+                    "github.owner", "acme",
+                    "pod.node-selector[karpenter.sh/capacity-type]", "spot",
+                    "pod.node-selector[kubernetes.io/arch]", "amd64");
+            Pod pod = RunnerPodFactory.desiredPod(
+                    spot,
+                    0,
+                    "rs-spot-0-abcde",
+                    false,
+                    new NodeCapacity.Placement(
+                            java.util.Map.of("karpenter.sh/capacity-type", "on-demand"),
+                            java.util.Map.of("node-b", "spot_interruption", "node-a", "rebalance_recommendation"),
+                            java.util.Set.of()));
+
+            assertThat(pod.getSpec().getNodeSelector())
+                    .containsExactlyInAnyOrderEntriesOf(
+                            java.util.Map.of("karpenter.sh/capacity-type", "on-demand", "kubernetes.io/arch", "amd64"));
+            var terms = pod.getSpec()
+                    .getAffinity()
+                    .getNodeAffinity()
+                    .getRequiredDuringSchedulingIgnoredDuringExecution()
+                    .getNodeSelectorTerms();
+            assertThat(terms).singleElement().satisfies(term -> {
+                assertThat(term.getMatchExpressions()).isNullOrEmpty();
+                assertThat(term.getMatchFields()).singleElement().satisfies(f -> {
+                    assertThat(f.getKey()).isEqualTo("metadata.name");
+                    assertThat(f.getOperator()).isEqualTo("NotIn");
+                    assertThat(f.getValues()).containsExactly("node-a", "node-b");
+                });
+            });
+        }
+
+        @Test
+        void withoutNoticesThereIsNoAffinityAndTheTemplateDecides() {
+            Pod pod = RunnerPodFactory.desiredPod(pool, 0, "rs-x-0-abcde", false);
+            assertThat(pod.getSpec().getAffinity()).isNull();
+            assertThat(pod.getSpec().getNodeSelector()).isEqualTo(pool.pod().nodeSelector());
+        }
+    }
+
+    @Nested
     class Pod_ {
 
         private final Pod pod = RunnerPodFactory.desiredPod(pool, 3, "rs-linux-x64-spot-3-abcde", false);

@@ -211,6 +211,57 @@ class ScalingPolicyTest {
     }
 
     @Nested
+    class Misplaced {
+
+        @Test
+        void anIdleRunnerOrAPendingPodOnANodeGoingAwayIsNoCapacityAndIsReplacedABusyOneKeepsCounting() {
+            List<ObservedRunner> runners = List.of(
+                    runner(0, RunnerState.IDLE, Duration.ofMinutes(1)).asMisplaced(),
+                    runner(1, RunnerState.PENDING, Duration.ofSeconds(20)).asMisplaced(),
+                    runner(2, RunnerState.BUSY, Duration.ofMinutes(4)).asMisplaced(),
+                    runner(3, RunnerState.IDLE, Duration.ofMinutes(1)));
+
+            // min-idle 2 and one busy runner: three wanted, and only the busy one and slot 3 count
+            ScalingDecision d = decide(limits(2, 6), 0, 1, runners);
+
+            assertThat(d.desired()).isEqualTo(3);
+            assertThat(d.active()).isEqualTo(2);
+            assertThat(d.podsToReplace()).containsExactly("linux-0", "linux-1");
+            assertThat(d.podsToDelete()).isEmpty();
+            assertThat(d.podsToRetire()).isEmpty();
+            assertThat(d.slotsToCreate()).containsExactly(4);
+            assertThat(d.reason()).isEqualTo(ScalingReason.REPLACE_MISPLACED);
+        }
+
+        @Test
+        void aMisplacedIdleRunnerNobodyNeedsGoesWithoutAReplacementAndIsNeverAlsoRetiredForIdling() {
+            ScalingDecision d = decide(
+                    limits(0, 3),
+                    0,
+                    0,
+                    List.of(runner(0, RunnerState.IDLE, Duration.ofHours(1)).asMisplaced()));
+
+            assertThat(d.desired()).isZero();
+            assertThat(d.podsToReplace()).containsExactly("linux-0");
+            assertThat(d.podsToRetire()).isEmpty();
+            assertThat(d.slotsToCreate()).isEmpty();
+        }
+
+        @Test
+        void queuedJobsStayTheReasonWhenThereAreAny() {
+            ScalingDecision d = decide(
+                    limits(0, 3),
+                    1,
+                    0,
+                    List.of(runner(0, RunnerState.IDLE, Duration.ofMinutes(1)).asMisplaced()));
+
+            assertThat(d.podsToReplace()).containsExactly("linux-0");
+            assertThat(d.slotsToCreate()).containsExactly(1);
+            assertThat(d.reason()).isEqualTo(ScalingReason.QUEUED_JOBS);
+        }
+    }
+
+    @Nested
     class ScaleDown {
 
         @Test

@@ -46,6 +46,13 @@ import java.util.function.Function;
  * kubelet per namespace, the real {@code JdbcJobLedger} in a schema of its own, and the real GitHub client against the
  * stateful fake GitHub behind WireMock (every request and answer validated against GitHub's OpenAPI description).
  *
+ * <p>The cluster has nodes labelled as EKS labels them ({@link #addNode}: three spot nodes and an on-demand one unless
+ * the test chooses its own), and the kubelets play kube-scheduler too: runner pods run only once bound to a node that
+ * fits them. Each replica has the product's node parts on the world's database: the node informer, the capacity
+ * providers ({@code PoolCapacity}, Auto Scaling through {@link #useAutoScaling} when a test plays AWS), interruption
+ * records and re-runs through the real GitHub client, and cost accounting with the shipped price tables (spot prices
+ * from the static table).
+ *
  * <p>Runner pods play {@code run.sh}: once Running, a runner comes online on GitHub (unless the test made its pool's
  * runners {@link #neverOnline(String) never come online}) and, when {@link #runnersTakeJobs(boolean)} is on, takes
  * the oldest queued job of its pool as GitHub would assign it, and finishes it.
@@ -73,6 +80,14 @@ public final class FleetWorld implements AutoCloseable {
     private final Set<String> neverOnline = ConcurrentHashMap.newKeySet();
     private volatile boolean takeJobs;
     private volatile boolean completeJobs;
+    private volatile dev.runnerscale.autoscaler.aws.AutoScalingGroupCapacity autoScaling;
+    /** Prices in force: the shipped tables, spot from the static illustrative table in every node's zone. */
+    public final dev.runnerscale.autoscaler.cost.accounting.PriceService prices;
+
+    public static final String SPOT_A = "ip-10-0-1-11.ec2.internal";
+    public static final String SPOT_B = "ip-10-0-2-12.ec2.internal";
+    public static final String SPOT_C = "ip-10-0-3-13.ec2.internal";
+    public static final String ON_DEMAND_A = "ip-10-0-1-21.ec2.internal";
 
     /**
      * @param pools built with {@link #namespace(String)} names so that worlds never share a namespace
@@ -82,6 +97,16 @@ public final class FleetWorld implements AutoCloseable {
             KubernetesTestServer server,
             GitHubWireMock gitHub,
             Function<FleetWorld, List<Pool>> pools,
+            String... runnerSettings) {
+        this(server, gitHub, pools, true, runnerSettings);
+    }
+
+    /** @param defaultNodes whether the cluster starts with the default nodes (else the test adds its own) */
+    public FleetWorld(
+            KubernetesTestServer server,
+            GitHubWireMock gitHub,
+            Function<FleetWorld, List<Pool>> pools,
+            boolean defaultNodes,
             String... runnerSettings) {
         this.server = server;
         this.client = server.client();
@@ -120,13 +145,109 @@ public final class FleetWorld implements AutoCloseable {
                 "pool-hold-initial", "30s"));
         settings.addAll(List.of(runnerSettings));
         this.properties = TestPools.runners(settings.toArray(String[]::new));
+        this.prices = new dev.runnerscale.autoscaler.cost.accounting.PriceService(priceTables());
+        if (defaultNodes) {
+            addNode(SPOT_A, "m5.2xlarge", "us-east-1a", "use1-az4", "spot", "7910m", "30Gi");
+            addNode(SPOT_B, "c6i.2xlarge", "us-east-1b", "use1-az6", "spot", "7910m", "14Gi");
+            addNode(SPOT_C, "m6i.2xlarge", "us-east-1c", "use1-az1", "spot", "7910m", "30Gi");
+            addNode(ON_DEMAND_A, "m6i.xlarge", "us-east-1a", "use1-az4", "on-demand", "3920m", "14Gi");
+        }
         for (Pool pool : this.pools) {
             kubelets.computeIfAbsent(pool.namespace(), ns -> {
-                Kubelet kubelet = new Kubelet(client, ns);
+                Kubelet kubelet = new Kubelet(client, ns, clock).schedules(true);
                 kubelet.onRunning(this::runnerStarted);
                 return kubelet;
             });
         }
+    }
+
+    // ---- nodes
+
+    private static dev.runnerscale.autoscaler.cost.PriceTables priceTables() {
+        return new dev.runnerscale.autoscaler.cost.PriceTables(
+                dev.runnerscale.autoscaler.cost.PriceTables.parseOnDemand(resource("cost/on-demand-prices.csv")),
+                dev.runnerscale.autoscaler.cost.PriceTables.parseGitHubHosted(
+                        resource("cost/github-hosted-prices.csv")));
+    }
+
+    static String resource(String path) {
+        try (var in = FleetWorld.class.getClassLoader().getResourceAsStream(path)) {
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * A node as EKS labels it: instance type, zone and zone id, Karpenter's capacity type, allocatable CPU and memory;
+     * for a spot node, the static table's price of its type becomes the price in force in its zone.
+     */
+    public io.fabric8.kubernetes.api.model.Node addNode(
+            String name,
+            String instanceType,
+            String zone,
+            String zoneId,
+            String capacityType,
+            String cpu,
+            String memory) {
+        return addNode(new io.fabric8.kubernetes.api.model.NodeBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .addToLabels("kubernetes.io/hostname", name)
+                .addToLabels("node.kubernetes.io/instance-type", instanceType)
+                .addToLabels("topology.kubernetes.io/zone", zone)
+                .addToLabels("topology.k8s.aws/zone-id", zoneId)
+                .addToLabels("karpenter.sh/capacity-type", capacityType)
+                .addToLabels("karpenter.sh/nodepool", "runners")
+                .endMetadata()
+                .withNewSpec()
+                .withProviderID("aws:///" + zone + "/i-0" + Integer.toHexString(name.hashCode()))
+                .endSpec()
+                .withNewStatus()
+                .addToAllocatable("cpu", new io.fabric8.kubernetes.api.model.Quantity(cpu))
+                .addToAllocatable("memory", new io.fabric8.kubernetes.api.model.Quantity(memory))
+                .addToAllocatable("pods", new io.fabric8.kubernetes.api.model.Quantity("58"))
+                .endStatus()
+                .build());
+    }
+
+    /** Any node (a test's own labels, provider id, taints). */
+    public io.fabric8.kubernetes.api.model.Node addNode(io.fabric8.kubernetes.api.model.Node node) {
+        io.fabric8.kubernetes.api.model.Node created =
+                client.nodes().resource(node).create();
+        Map<String, String> labels = node.getMetadata().getLabels();
+        if (labels != null
+                && "spot".equals(labels.get("karpenter.sh/capacity-type"))
+                && labels.get("node.kubernetes.io/instance-type") != null) {
+            prices.addSpotPoints(
+                    new dev.runnerscale.autoscaler.aws.StaticSpotPrices(resource("cost/static-spot-prices.csv"))
+                            .fetch(
+                                    Set.of(labels.get("node.kubernetes.io/instance-type")),
+                                    Set.of(labels.get("topology.kubernetes.io/zone")),
+                                    Instant.EPOCH),
+                    Instant.EPOCH);
+        }
+        return created;
+    }
+
+    /** Puts a taint on the node, as aws-node-termination-handler or Karpenter does (an update of the node). */
+    public void taint(String node, String key, String value, String effect) {
+        client.nodes()
+                .withName(node)
+                .edit(n -> new io.fabric8.kubernetes.api.model.NodeBuilder(n)
+                        .editSpec()
+                        .addNewTaint()
+                        .withKey(key)
+                        .withValue(value)
+                        .withEffect(effect)
+                        .endTaint()
+                        .endSpec()
+                        .build());
+    }
+
+    /** The pool's {@code auto-scaling-group} provider talks to this (AWS played by WireMock); before any replica. */
+    public void useAutoScaling(dev.runnerscale.autoscaler.aws.AutoScalingGroupCapacity groups) {
+        this.autoScaling = groups;
     }
 
     /** A namespace of this world. */
@@ -183,6 +304,11 @@ public final class FleetWorld implements AutoCloseable {
         public final ReconcileLoop loop;
         public final PoolStatusBoard board = new PoolStatusBoard();
         public final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        public final dev.runnerscale.autoscaler.nodes.KubernetesNodes nodes;
+        public final dev.runnerscale.autoscaler.capacity.providers.PoolCapacity capacity;
+        public final dev.runnerscale.autoscaler.interruptions.Interruptions interruptions;
+        public final dev.runnerscale.autoscaler.cost.accounting.CostAccountant costs;
+        public final dev.runnerscale.autoscaler.cost.accounting.JdbcCostLedger costLedger;
         private final RunnerEvents events;
         private final List<io.fabric8.kubernetes.client.informers.SharedIndexInformer<Pod>> informers =
                 new CopyOnWriteArrayList<>();
@@ -193,8 +319,32 @@ public final class FleetWorld implements AutoCloseable {
             this.gitHub = GitHubClients.withAppLookingUpInstallations(
                     gitHubServer.baseUrl(), 4242, KEY, githubSettings, clock);
             this.events = new RunnerEvents(client, clock, properties.eventDedupeWindow(), ownNamespace, "autoscaler-0");
+            PoolsProperties poolsProperties = new PoolsProperties(configured);
+            this.nodes = new dev.runnerscale.autoscaler.nodes.KubernetesNodes(client, clock);
+            nodes.start();
+            this.capacity = new dev.runnerscale.autoscaler.capacity.providers.PoolCapacity(
+                    poolsProperties, Optional.ofNullable(autoScaling), nodes, registry, clock);
+            this.interruptions = new dev.runnerscale.autoscaler.interruptions.Interruptions(
+                    new dev.runnerscale.autoscaler.interruptions.JdbcInterruptionLedger(ledger.jdbc),
+                    new dev.runnerscale.autoscaler.interruptions.GitHubJobRerunner(gitHub.jobs()),
+                    registry,
+                    clock);
+            configured.forEach(p -> interruptions.registerPool(p.name()));
+            this.costLedger = new dev.runnerscale.autoscaler.cost.accounting.JdbcCostLedger(ledger.jdbc);
+            var costMetrics = new dev.runnerscale.autoscaler.cost.accounting.CostMetrics(
+                    registry, new dev.runnerscale.autoscaler.cost.RepositoryLabels(20, List.of()));
+            configured.forEach(p -> costMetrics.registerPool(p.name()));
+            this.costs = new dev.runnerscale.autoscaler.cost.accounting.CostAccountant(
+                    costLedger, prices, nodes, costMetrics, poolsProperties, clock);
+            var nodeCapacity = new dev.runnerscale.autoscaler.capacity.providers.ClusterNodeCapacity(
+                    capacity,
+                    nodes,
+                    interruptions,
+                    new dev.runnerscale.autoscaler.capacity.providers.KarpenterEvents(
+                            client, clock, java.time.Duration.ofSeconds(10)),
+                    clock);
             this.reconciler = new RunnerReconciler(
-                    new PoolsProperties(configured),
+                    poolsProperties,
                     properties,
                     ledger.ledger,
                     gitHub.runners(),
@@ -202,7 +352,12 @@ public final class FleetWorld implements AutoCloseable {
                     events,
                     board,
                     new RunnerMetrics(registry, configured, board),
-                    clock);
+                    clock,
+                    List.of(new dev.runnerscale.autoscaler.cost.accounting.RunnerCostListener(costs)),
+                    nodeCapacity);
+            org.awaitility.Awaitility.await("node informer synced")
+                    .atMost(java.time.Duration.ofSeconds(30))
+                    .until(nodes::synced);
             this.loop = new ReconcileLoop(
                     reconciler,
                     new AlwaysLeader(),
@@ -213,8 +368,10 @@ public final class FleetWorld implements AutoCloseable {
         }
 
         public double counter(String name, String... tags) {
-            var search = registry.find(name).tags(tags);
-            return search.counter() == null ? 0 : search.counter().count();
+            // the sum over every series with these tags: pools' series exist at zero from the start
+            return registry.find(name).tags(tags).counters().stream()
+                    .mapToDouble(io.micrometer.core.instrument.Counter::count)
+                    .sum();
         }
 
         /** One pass over every pool, on the caller's thread; returns when the next pass is due. */
@@ -226,6 +383,7 @@ public final class FleetWorld implements AutoCloseable {
         public void close() {
             loop.stop();
             informers.forEach(i -> i.close());
+            nodes.close();
             events.close();
             replicas.remove(this);
             client.close();
@@ -241,7 +399,7 @@ public final class FleetWorld implements AutoCloseable {
     /** Queues a job of {@code owner/repository} asking for {@code labels}; returns its id. */
     public long queue(String owner, String repository, String... labels) {
         long id = JOBS.incrementAndGet();
-        record(id, owner, repository, List.of(labels), JobStatus.QUEUED, null, null, null);
+        record(id, owner, repository, List.of(labels), JobStatus.QUEUED, null, null, null, null);
         return id;
     }
 
@@ -258,10 +416,24 @@ public final class FleetWorld implements AutoCloseable {
 
     public void start(long jobId, long runnerId, String runnerName) {
         LedgerJob job = job(jobId);
-        record(jobId, job.owner(), job.repository(), job.labels(), JobStatus.IN_PROGRESS, null, runnerId, runnerName);
+        record(
+                jobId,
+                job.owner(),
+                job.repository(),
+                job.labels(),
+                JobStatus.IN_PROGRESS,
+                null,
+                runnerId,
+                runnerName,
+                null);
     }
 
     public void complete(long jobId, String conclusion) {
+        complete(jobId, conclusion, null);
+    }
+
+    /** The job's {@code completed} delivery under this delivery id (another delivery of the same event). */
+    public void complete(long jobId, String conclusion, String deliveryId) {
         LedgerJob job = job(jobId);
         record(
                 jobId,
@@ -271,7 +443,8 @@ public final class FleetWorld implements AutoCloseable {
                 JobStatus.COMPLETED,
                 conclusion,
                 job.runnerId(),
-                job.runnerName());
+                job.runnerName(),
+                deliveryId);
     }
 
     public LedgerJob job(long jobId) {
@@ -286,7 +459,8 @@ public final class FleetWorld implements AutoCloseable {
             JobStatus status,
             String conclusion,
             Long runnerId,
-            String runnerName) {
+            String runnerName,
+            String deliveryId) {
         Instant now = clock.instant();
         boolean running = status != JobStatus.QUEUED;
         JobObservation observation = new JobObservation(
@@ -305,7 +479,7 @@ public final class FleetWorld implements AutoCloseable {
                 status == JobStatus.COMPLETED ? now : null,
                 running ? runnerId : null,
                 running ? runnerName : null,
-                "d-" + id + "-" + status.wire(),
+                deliveryId != null ? deliveryId : "d-" + id + "-" + status.wire(),
                 now);
         String pool = matcher.match(owner, repository, labels).orElse(null);
         ledger.ledger.record(

@@ -3,15 +3,23 @@ package dev.runnerscale.autoscaler.testsupport;
 import dev.runnerscale.autoscaler.runners.RunnerPodFactory;
 import io.fabric8.kubernetes.api.model.ContainerStateBuilder;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeSelectorRequirement;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodConditionBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Taint;
+import io.fabric8.kubernetes.api.model.Toleration;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
-import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -25,6 +33,14 @@ import java.util.function.Consumer;
  * was skipped in dry-run) becomes Running, as a real kubelet waits for a mounted Secret; tests then make pods succeed
  * or fail. It also records the largest number of runner pods that existed at once, from the server's own watch
  * stream (ADDED/DELETED in the server's order), so "never more than max at any instant" is measured, not assumed.
+ *
+ * <p>With {@link #schedules(boolean) scheduling} on it also plays kube-scheduler for the cluster's nodes: a pod is
+ * bound to the first node (by name) that is not cordoned, whose labels match its node selector and its required node
+ * affinity ({@code matchExpressions} and {@code matchFields} on {@code metadata.name}), whose {@code NoSchedule} and
+ * {@code NoExecute} taints it tolerates, and whose allocatable CPU and memory hold its requests beside the pods bound
+ * there already (every namespace). The binding sets {@code spec.nodeName} and a {@code PodScheduled=True} condition; a
+ * pod that fits nowhere stays Pending with {@code PodScheduled=False}, reason {@code Unschedulable}, as kube-scheduler
+ * reports it, and is tried again on every resync (a node added, uncordoned or freed takes it). Only a bound pod runs.
  */
 public final class Kubelet implements AutoCloseable {
 
@@ -43,11 +59,23 @@ public final class Kubelet implements AutoCloseable {
     private final Watch secretWatch;
     private volatile boolean holdPending;
     private volatile boolean closed;
+    private volatile boolean schedules;
     private volatile Consumer<Pod> onRunning = pod -> {};
+    private volatile java.util.function.Predicate<Pod> runnerDone = pod -> false;
+    private final java.time.Clock clock;
+
+    /** One scheduler for every kubelet of the JVM: two must not both fill a node's last room. */
+    private static final Object SCHEDULER = new Object();
 
     public Kubelet(KubernetesClient client, String namespace) {
+        this(client, namespace, java.time.Clock.systemUTC());
+    }
+
+    /** @param clock what the kubelet and scheduler stamp their times with (a test's clock) */
+    public Kubelet(KubernetesClient client, String namespace, java.time.Clock clock) {
         this.client = client;
         this.namespace = namespace;
+        this.clock = clock;
         this.podWatch = client.pods().inNamespace(namespace).watch(new Watcher<>() {
             @Override
             public void eventReceived(Action action, Pod pod) {
@@ -101,11 +129,31 @@ public final class Kubelet implements AutoCloseable {
      * watch that was just opened (fabric8io/kubernetes-client#7867).
      */
     private void resync() {
-        client.pods().inNamespace(namespace).list().getItems().stream()
-                .filter(p -> p.getStatus() == null
-                        || p.getStatus().getPhase() == null
-                        || "Pending".equals(p.getStatus().getPhase()))
-                .forEach(p -> maybeStart(p.getMetadata().getName()));
+        for (Pod p : client.pods().inNamespace(namespace).list().getItems()) {
+            String phase = p.getStatus() == null ? null : p.getStatus().getPhase();
+            if (phase == null || "Pending".equals(phase)) {
+                maybeStart(p.getMetadata().getName());
+            } else if ("Running".equals(phase)
+                    && p.getMetadata().getDeletionTimestamp() == null
+                    && runnerDone.test(p)) {
+                succeed(p.getMetadata().getName());
+            }
+        }
+    }
+
+    /** Plays kube-scheduler too: pods run only once bound to a node that fits them (see the class comment). */
+    public Kubelet schedules(boolean on) {
+        this.schedules = on;
+        return this;
+    }
+
+    /**
+     * The runner of a Running pod exits 0 once this says its job is done (an ephemeral runner after its one job), checked
+     * on every resync: the local default's runners end when the ledger has their job completed.
+     */
+    public Kubelet runnerExitsWhen(java.util.function.Predicate<Pod> done) {
+        this.runnerDone = done;
+        return this;
     }
 
     /** While held, pods stay Pending (no node fits, image pull stuck). */
@@ -150,6 +198,14 @@ public final class Kubelet implements AutoCloseable {
         if (phase != null && !"Pending".equals(phase)) {
             return;
         }
+        if (schedules
+                && (pod.getSpec().getNodeName() == null
+                        || pod.getSpec().getNodeName().isBlank())) {
+            pod = schedule(pod);
+            if (pod == null || pod.getSpec().getNodeName() == null) {
+                return; // Unschedulable: tried again on the next resync
+            }
+        }
         boolean skipped = RunnerPodFactory.REGISTRATION_SKIPPED.equals(
                 pod.getMetadata().getAnnotations().get(RunnerPodFactory.REGISTRATION_ANNOTATION));
         boolean secret = client.secrets()
@@ -165,6 +221,223 @@ public final class Kubelet implements AutoCloseable {
             started.incrementAndGet();
             onRunning.accept(running);
         }
+    }
+
+    private Pod schedule(Pod pod) {
+        synchronized (SCHEDULER) {
+            List<Node> nodes = client.nodes().list().getItems().stream()
+                    .sorted(java.util.Comparator.comparing(n -> n.getMetadata().getName()))
+                    .toList();
+            Map<String, long[]> used = new java.util.HashMap<>();
+            for (Pod other : client.pods().inAnyNamespace().list().getItems()) {
+                String node = other.getSpec().getNodeName();
+                String phase =
+                        other.getStatus() == null ? null : other.getStatus().getPhase();
+                if (node != null && !"Succeeded".equals(phase) && !"Failed".equals(phase)) {
+                    long[] requests = requests(other);
+                    used.merge(node, requests, (a, b) -> new long[] {a[0] + b[0], a[1] + b[1]});
+                }
+            }
+            long[] wanted = requests(pod);
+            List<String> reasons = new ArrayList<>();
+            for (Node node : nodes) {
+                String why = unfit(
+                        pod, node, wanted, used.getOrDefault(node.getMetadata().getName(), new long[2]));
+                if (why == null) {
+                    return bind(pod, node.getMetadata().getName());
+                }
+                reasons.add(why);
+            }
+            markUnschedulable(pod, nodes.size(), reasons);
+            return null;
+        }
+    }
+
+    /** Why the pod cannot go to the node, as kube-scheduler would summarise it; null when it fits. */
+    private static String unfit(Pod pod, Node node, long[] wanted, long[] used) {
+        if (Boolean.TRUE.equals(node.getSpec().getUnschedulable())) {
+            return "node(s) were unschedulable";
+        }
+        Map<String, String> labels = node.getMetadata().getLabels() == null
+                ? Map.of()
+                : node.getMetadata().getLabels();
+        Map<String, String> selector = pod.getSpec().getNodeSelector() == null
+                ? Map.of()
+                : pod.getSpec().getNodeSelector();
+        if (!selector.entrySet().stream().allMatch(e -> e.getValue().equals(labels.get(e.getKey())))) {
+            return "node(s) didn't match Pod's node affinity/selector";
+        }
+        if (!affinityAllows(pod, node.getMetadata().getName(), labels)) {
+            return "node(s) didn't match Pod's node affinity/selector";
+        }
+        List<Taint> taints =
+                node.getSpec().getTaints() == null ? List.of() : node.getSpec().getTaints();
+        for (Taint taint : taints) {
+            if (!"PreferNoSchedule".equals(taint.getEffect()) && !tolerated(pod, taint)) {
+                return "node(s) had untolerated taint {" + taint.getKey() + ": " + taint.getValue() + "}";
+            }
+        }
+        Map<String, Quantity> allocatable =
+                node.getStatus() == null ? null : node.getStatus().getAllocatable();
+        long cpu = allocatable == null || allocatable.get("cpu") == null
+                ? 0
+                : Quantity.getAmountInBytes(allocatable.get("cpu"))
+                        .multiply(java.math.BigDecimal.valueOf(1000))
+                        .longValue();
+        long memory = allocatable == null || allocatable.get("memory") == null
+                ? 0
+                : Quantity.getAmountInBytes(allocatable.get("memory")).longValue();
+        if (used[0] + wanted[0] > cpu) {
+            return "Insufficient cpu";
+        }
+        if (used[1] + wanted[1] > memory) {
+            return "Insufficient memory";
+        }
+        return null;
+    }
+
+    private static boolean affinityAllows(Pod pod, String nodeName, Map<String, String> labels) {
+        var affinity = pod.getSpec().getAffinity();
+        if (affinity == null
+                || affinity.getNodeAffinity() == null
+                || affinity.getNodeAffinity().getRequiredDuringSchedulingIgnoredDuringExecution() == null) {
+            return true;
+        }
+        // terms are ORed, the requirements of a term ANDed
+        return affinity
+                .getNodeAffinity()
+                .getRequiredDuringSchedulingIgnoredDuringExecution()
+                .getNodeSelectorTerms()
+                .stream()
+                .anyMatch(term -> (term.getMatchExpressions() == null
+                                || term.getMatchExpressions().stream()
+                                        .allMatch(r -> matches(r, labels.get(r.getKey()))))
+                        && (term.getMatchFields() == null
+                                || term.getMatchFields().stream()
+                                        .allMatch(r -> "metadata.name".equals(r.getKey()) && matches(r, nodeName))));
+    }
+
+    private static boolean matches(NodeSelectorRequirement r, String value) {
+        List<String> values = r.getValues() == null ? List.of() : r.getValues();
+        return switch (r.getOperator()) {
+            case "In" -> value != null && values.contains(value);
+            case "NotIn" -> value == null || !values.contains(value);
+            case "Exists" -> value != null;
+            case "DoesNotExist" -> value == null;
+            default -> false;
+        };
+    }
+
+    private static boolean tolerated(Pod pod, Taint taint) {
+        List<Toleration> tolerations = pod.getSpec().getTolerations() == null
+                ? List.of()
+                : pod.getSpec().getTolerations();
+        return tolerations.stream()
+                .anyMatch(t -> (t.getEffect() == null
+                                || t.getEffect().isBlank()
+                                || t.getEffect().equals(taint.getEffect()))
+                        && (t.getKey() == null || t.getKey().isBlank()
+                                ? "Exists".equals(t.getOperator())
+                                : t.getKey().equals(taint.getKey())
+                                        && ("Exists".equals(t.getOperator())
+                                                || java.util.Objects.equals(
+                                                        t.getValue() == null ? "" : t.getValue(),
+                                                        taint.getValue() == null ? "" : taint.getValue()))));
+    }
+
+    /** CPU in millicores and memory in bytes the pod requests (its containers; native sidecars included). */
+    private static long[] requests(Pod pod) {
+        long cpu = 0;
+        long memory = 0;
+        List<io.fabric8.kubernetes.api.model.Container> containers =
+                new ArrayList<>(pod.getSpec().getContainers());
+        if (pod.getSpec().getInitContainers() != null) {
+            pod.getSpec().getInitContainers().stream()
+                    .filter(c -> "Always".equals(c.getRestartPolicy()))
+                    .forEach(containers::add);
+        }
+        for (var c : containers) {
+            Map<String, Quantity> r =
+                    c.getResources() == null ? null : c.getResources().getRequests();
+            if (r == null) {
+                continue;
+            }
+            if (r.get("cpu") != null) {
+                cpu += Quantity.getAmountInBytes(r.get("cpu"))
+                        .multiply(java.math.BigDecimal.valueOf(1000))
+                        .longValue();
+            }
+            if (r.get("memory") != null) {
+                memory += Quantity.getAmountInBytes(r.get("memory")).longValue();
+            }
+        }
+        return new long[] {cpu, memory};
+    }
+
+    /** Binds as the scheduler does: the pod's node, then its {@code PodScheduled=True} condition. */
+    private Pod bind(Pod pod, String nodeName) {
+        String name = pod.getMetadata().getName();
+        try {
+            client.pods()
+                    .inNamespace(namespace)
+                    .withName(name)
+                    .patch(
+                            io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
+                                    io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+                            "{\"spec\":{\"nodeName\":\"" + nodeName + "\"}}");
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == 404) {
+                return null;
+            }
+            throw e;
+        }
+        String now = clock.instant().toString();
+        return update(
+                name,
+                p -> new PodBuilder(p)
+                        .editOrNewStatus()
+                        .withPhase("Pending")
+                        .withConditions(new PodConditionBuilder()
+                                .withType("PodScheduled")
+                                .withStatus("True")
+                                .withLastTransitionTime(now)
+                                .build())
+                        .endStatus()
+                        .build());
+    }
+
+    private void markUnschedulable(Pod pod, int nodes, List<String> reasons) {
+        boolean already = pod.getStatus() != null
+                && pod.getStatus().getConditions() != null
+                && pod.getStatus().getConditions().stream()
+                        .anyMatch(c -> "PodScheduled".equals(c.getType())
+                                && "False".equals(c.getStatus())
+                                && "Unschedulable".equals(c.getReason()));
+        if (already) {
+            return; // the transition time is when it became unschedulable, not the latest attempt
+        }
+        Map<String, Long> counted = new java.util.TreeMap<>();
+        reasons.forEach(r -> counted.merge(r, 1L, Long::sum));
+        String message = "0/" + nodes + " nodes are available: "
+                + counted.entrySet().stream()
+                        .map(e -> e.getValue() + " " + e.getKey())
+                        .collect(java.util.stream.Collectors.joining(", "))
+                + ". preemption: 0/" + nodes + " nodes are available.";
+        String now = clock.instant().toString();
+        update(
+                pod.getMetadata().getName(),
+                p -> new PodBuilder(p)
+                        .editOrNewStatus()
+                        .withPhase("Pending")
+                        .withConditions(new PodConditionBuilder()
+                                .withType("PodScheduled")
+                                .withStatus("False")
+                                .withReason("Unschedulable")
+                                .withMessage(message)
+                                .withLastTransitionTime(now)
+                                .build())
+                        .endStatus()
+                        .build());
     }
 
     /** The runner ran its job and exited 0: the pod ends Succeeded (a native sidecar is stopped with it). */
@@ -202,7 +475,7 @@ public final class Kubelet implements AutoCloseable {
      */
     public Pod runnerExitsPodStaysRunning(String podName, int exitCode) {
         return update(podName, pod -> {
-            String now = Instant.now().toString();
+            String now = clock.instant().toString();
             var status = new PodBuilder(pod)
                     .editOrNewStatus()
                     .withPhase("Running")
@@ -217,7 +490,7 @@ public final class Kubelet implements AutoCloseable {
     }
 
     private Pod runnerExits(String podName, int exitCode, String reason, String podReason) {
-        String now = Instant.now().toString();
+        String now = clock.instant().toString();
         String phase = exitCode == 0 && podReason == null ? "Succeeded" : "Failed";
         return update(podName, pod -> {
             PodBuilder builder = new PodBuilder(pod);
@@ -236,7 +509,7 @@ public final class Kubelet implements AutoCloseable {
     }
 
     private Pod setPhase(String podName, String phase) {
-        String now = Instant.now().toString();
+        String now = clock.instant().toString();
         return update(podName, pod -> {
             var status = new PodBuilder(pod)
                     .editOrNewStatus()

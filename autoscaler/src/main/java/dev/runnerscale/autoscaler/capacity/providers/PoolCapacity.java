@@ -110,6 +110,33 @@ public class PoolCapacity {
                 .choice());
     }
 
+    /** The pool's capacity state (what new pods ask for, since when, the next probe), if this replica has one. */
+    public Optional<SpotAvailability> state(String pool) {
+        return Optional.ofNullable(states.get(pool));
+    }
+
+    /**
+     * Takes up where an earlier leader left off: unless this replica already knows the pool's state, it starts from
+     * {@code resumed} (read from the pods that leader created), instead of from spot.
+     */
+    public void resume(String pool, SpotAvailability resumed) {
+        states.putIfAbsent(pool, resumed);
+    }
+
+    /** This replica no longer leads: what it knew is stale by the time it leads again. */
+    public void forget() {
+        states.clear();
+        lastActivityCheck.clear();
+    }
+
+    /** The pool's settings as the policy takes them. */
+    public Optional<CapacityPolicy.Settings> settings(String pool) {
+        return Optional.ofNullable(pools.get(pool))
+                .map(PoolsProperties.Pool::capacity)
+                .map(c -> new CapacityPolicy.Settings(
+                        c.unschedulableThreshold(), c.recoveryProbeInitial(), c.recoveryProbeMax()));
+    }
+
     /** One pass of the pool's provider: decides, acts, returns the transitions (for Events) and actions taken. */
     public PassResult pass(String pool, Observation observation) {
         PoolsProperties.Pool p = pools.get(pool);

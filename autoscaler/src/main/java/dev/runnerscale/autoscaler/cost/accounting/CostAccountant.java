@@ -3,6 +3,7 @@ package dev.runnerscale.autoscaler.cost.accounting;
 import dev.runnerscale.autoscaler.cost.CapacityType;
 import dev.runnerscale.autoscaler.cost.CostModel;
 import dev.runnerscale.autoscaler.cost.NodeFacts;
+import dev.runnerscale.autoscaler.cost.NodePrices;
 import dev.runnerscale.autoscaler.cost.RunnerCost;
 import dev.runnerscale.autoscaler.cost.RunnerUsage;
 import dev.runnerscale.autoscaler.pools.PoolsProperties;
@@ -70,10 +71,13 @@ public class CostAccountant {
                         .filter(java.util.Objects::nonNull)
                         .toList(),
                 scheduled.stream().map(RunnerEnded::runnerName).toList());
-        List<Priced> priced = new ArrayList<>();
+        // the prices in force and the clock are read once for the batch, not per runner
+        NodePrices now = prices.prices();
+        Instant recordedAt = clock.instant();
+        List<Priced> priced = new ArrayList<>(scheduled.size());
         for (RunnerEnded e : scheduled) {
             JdbcCostLedger.LedgerJobFacts job = e.jobId() != null ? jobs.get(e.jobId()) : jobs.get(e.runnerName());
-            priced.add(price(e, Optional.ofNullable(job)));
+            priced.add(price(e, Optional.ofNullable(job), now, recordedAt));
         }
         boolean[] stored = priced.isEmpty()
                 ? new boolean[0]
@@ -90,7 +94,8 @@ public class CostAccountant {
 
     private record Priced(RunnerEnded ended, JdbcCostLedger.RunnerCostRow row, RunnerCost cost, String repository) {}
 
-    private Priced price(RunnerEnded e, Optional<JdbcCostLedger.LedgerJobFacts> job) {
+    private Priced price(
+            RunnerEnded e, Optional<JdbcCostLedger.LedgerJobFacts> job, NodePrices nodePrices, Instant recordedAt) {
         Long jobId = e.jobId() != null
                 ? e.jobId()
                 : job.map(JdbcCostLedger.LedgerJobFacts::jobId).orElse(null);
@@ -110,8 +115,8 @@ public class CostAccountant {
         RunnerCost cost = CostModel.runnerCost(
                 new RunnerUsage(e.requests(), e.runnerStartedAt(), end, jobStart, jobEnd),
                 node,
-                prices.prices(),
-                prices.tables().githubHostedUsdPerMinute(githubHostedSizeByPool.get(e.pool())));
+                nodePrices,
+                nodePrices.tables().githubHostedUsdPerMinute(githubHostedSizeByPool.get(e.pool())));
         String repository = jobId == null
                 ? null
                 : job.map(JdbcCostLedger.LedgerJobFacts::repository).orElse(null);
@@ -140,7 +145,7 @@ public class CostAccountant {
                 cost.runningUsd(),
                 cost.onDemandUsd(),
                 cost.githubHostedUsd(),
-                clock.instant());
+                recordedAt);
         return new Priced(e, row, cost, repository);
     }
 

@@ -7,9 +7,13 @@ import dev.runnerscale.autoscaler.aws.Ec2SpotPriceHistory;
 import dev.runnerscale.autoscaler.aws.SpotPriceRefresher;
 import dev.runnerscale.autoscaler.aws.SpotPriceSource;
 import dev.runnerscale.autoscaler.aws.StaticSpotPrices;
+import dev.runnerscale.autoscaler.capacity.providers.ClusterNodeCapacity;
+import dev.runnerscale.autoscaler.capacity.providers.KarpenterEvents;
 import dev.runnerscale.autoscaler.capacity.providers.PoolCapacity;
 import dev.runnerscale.autoscaler.cost.PriceTables;
 import dev.runnerscale.autoscaler.cost.RepositoryLabels;
+import dev.runnerscale.autoscaler.github.GitHubJobApi;
+import dev.runnerscale.autoscaler.interruptions.GitHubJobRerunner;
 import dev.runnerscale.autoscaler.interruptions.Interruptions;
 import dev.runnerscale.autoscaler.interruptions.JdbcInterruptionLedger;
 import dev.runnerscale.autoscaler.interruptions.JobRerunner;
@@ -171,12 +175,16 @@ public class CostConfiguration {
         return new JdbcInterruptionLedger(jdbc);
     }
 
-    /** Until the lead wires {@code GitHubJobApi.rerunJob}: log only, so nothing is sent anywhere. */
+    /** GitHub's re-run with credentials; in a dry run (no credentials) it only logs, so nothing is sent anywhere. */
     @Bean
     @ConditionalOnMissingBean(JobRerunner.class)
-    JobRerunner dryRunJobRerunner() {
+    JobRerunner jobRerunner(ObjectProvider<GitHubJobApi> jobs) {
+        GitHubJobApi api = jobs.getIfAvailable();
+        if (api != null) {
+            return new GitHubJobRerunner(api);
+        }
         return (owner, repository, jobId) -> {
-            log.warn("would re-run job {} of {}/{} (no GitHub re-run client wired)", jobId, owner, repository);
+            log.warn("would re-run job {} of {}/{} (GitHub dry run: no credentials)", jobId, owner, repository);
             return JobRerunner.Outcome.SKIPPED;
         };
     }
@@ -268,6 +276,29 @@ public class CostConfiguration {
                 : Optional.of(new AutoScalingGroupCapacity(
                         aws.clients().autoScaling(), aws.clients().breaker("aws-autoscaling")));
         return new PoolCapacity(pools, groups, nodes, registry, clock(clock));
+    }
+
+    /** Karpenter's insufficient-capacity Events, read at most every 10 s per pool while its spot pods wait. */
+    @Bean
+    KarpenterEvents karpenterEvents(KubernetesClient client, ObjectProvider<Clock> clock) {
+        return new KarpenterEvents(client, clock(clock), java.time.Duration.ofSeconds(10));
+    }
+
+    /** The pools' nodes for the reconcile pass: capacity providers and interruption notices. */
+    @Bean
+    ClusterNodeCapacity clusterNodeCapacity(
+            PoolCapacity capacity,
+            KubernetesNodes nodes,
+            Interruptions interruptions,
+            KarpenterEvents karpenter,
+            ObjectProvider<Clock> clock) {
+        return new ClusterNodeCapacity(capacity, nodes, interruptions, karpenter, clock(clock));
+    }
+
+    /** Prices every runner pod the reconcile pass sees ended. */
+    @Bean
+    RunnerCostListener runnerCostListener(CostAccountant accountant) {
+        return new RunnerCostListener(accountant);
     }
 
     @Bean

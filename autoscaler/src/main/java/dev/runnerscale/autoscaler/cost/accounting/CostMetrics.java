@@ -1,5 +1,6 @@
 package dev.runnerscale.autoscaler.cost.accounting;
 
+import dev.runnerscale.autoscaler.cost.CapacityType;
 import dev.runnerscale.autoscaler.cost.Money;
 import dev.runnerscale.autoscaler.cost.RepositoryLabels;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -103,7 +104,15 @@ public class CostMetrics {
     }
 
     /** Registers the pool's counters at zero, so a dashboard shows 0 rather than no data. */
-    void registerPool(String pool) {
+    public void registerPool(String pool) {
+        for (CapacityType type : CapacityType.values()) {
+            sum("runnerscale_cost_usd", "What jobs' runners cost", "pool", pool, "capacity_type", type.tag());
+        }
+        sum(
+                "runnerscale_repository_cost_usd",
+                "What jobs' runners cost, by repository (top N, the rest as other)",
+                "repository",
+                RepositoryLabels.OTHER);
         sum("runnerscale_idle_cost_usd", "Runner node capacity no job used", "pool", pool);
         sum("runnerscale_on_demand_equivalent_usd", "What the same runners would have cost on demand", "pool", pool);
         sum(
@@ -118,6 +127,9 @@ public class CostMetrics {
         Gauge.builder("runnerscale_budget_used_ratio", ratio, Supplier::get)
                 .description("Month-to-date spend of the pool over its monthly budget")
                 .tag("pool", pool)
+                // the supplier is referenced by nothing else: held weakly (the default), it is collected and the
+                // gauge reads NaN
+                .strongReference(true)
                 .register(registry);
     }
 

@@ -64,12 +64,33 @@ public class CostSchedules implements SmartLifecycle {
 
     @Override
     public synchronized void start() {
-        nodes.start();
         executor = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "runnerscale-cost");
             t.setDaemon(true);
             return t;
         });
+        if (refresher != null) {
+            // a spot node of a new type or zone gets its prices at once, not at the next scheduled refresh: a runner
+            // that ends there meanwhile would be priced as unknown for good
+            ScheduledExecutorService current = executor;
+            nodes.onNodeAdded(() -> {
+                if (current.isShutdown()) {
+                    return;
+                }
+                try {
+                    current.execute(() -> {
+                        try {
+                            refresher.refreshIfNew();
+                        } catch (RuntimeException e) {
+                            log.warn("spot price refresh for a new node failed: {}", e.toString());
+                        }
+                    });
+                } catch (java.util.concurrent.RejectedExecutionException e) {
+                    // stopping
+                }
+            });
+        }
+        nodes.start();
         every(Duration.ofMinutes(10), "repository membership", this::rotateRepositories);
         if (refresher != null) {
             every(properties.spotPriceRefresh(), "spot price refresh", refresher::refresh);

@@ -2,6 +2,7 @@ package dev.runnerscale.autoscaler.cost.accounting;
 
 import dev.runnerscale.autoscaler.cost.Money;
 import java.math.BigDecimal;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -9,9 +10,11 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -153,16 +156,67 @@ public class JdbcCostLedger {
         return out;
     }
 
-    /** Stores a batch of runner costs in one round trip; per row, whether this call stored it. */
+    /**
+     * Stores a batch of runner costs in one statement (arrays unnested server-side: one parse, one plan, one round
+     * trip, where a JDBC batch still executes row by row); per row, whether this call stored it.
+     */
     public boolean[] insertRunnerCosts(List<RunnerCostRow> rows) {
-        int[] counts = jdbc.batchUpdate(
-                INSERT_RUNNER_COST, rows.stream().map(JdbcCostLedger::values).toList());
-        boolean[] out = new boolean[counts.length];
-        for (int i = 0; i < counts.length; i++) {
-            out[i] = counts[i] == 1;
+        boolean[] out = new boolean[rows.size()];
+        if (rows.isEmpty()) {
+            return out;
+        }
+        Object[][] columns = new Object[BATCH_TYPES.length][rows.size()];
+        for (int i = 0; i < rows.size(); i++) {
+            Object[] v = values(rows.get(i));
+            for (int c = 0; c < v.length; c++) {
+                columns[c][i] = v[c] instanceof OffsetDateTime t ? t.toInstant().toString() : v[c];
+            }
+        }
+        Set<String> stored = new HashSet<>();
+        jdbc.query(
+                con -> {
+                    PreparedStatement ps = con.prepareStatement(INSERT_RUNNER_COSTS);
+                    for (int c = 0; c < columns.length; c++) {
+                        ps.setArray(c + 1, con.createArrayOf(BATCH_TYPES[c], columns[c]));
+                    }
+                    return ps;
+                },
+                rs -> {
+                    stored.add(rs.getString(1));
+                });
+        for (int i = 0; i < out.length; i++) {
+            // a runner named twice in one batch is stored once: only its first row counts
+            out[i] = stored.remove(rows.get(i).runnerName());
         }
         return out;
     }
+
+    private static final String[] BATCH_TYPES = {
+        "text", "int8", "text", "text", "text", "text", "text", "text", "text", "text", "int8", "int8", "text", "text",
+        "text", "text", "int8", "int8", "int8", "int8", "int8", "int8", "text"
+    };
+
+    private static final String INSERT_RUNNER_COSTS = """
+            INSERT INTO runner_costs (runner_name, job_id, pool, repository, workflow, pod_name, node_name,
+                instance_type, zone, capacity_type, cpu_millis, memory_bytes, runner_started_at, ended_at,
+                job_started_at, job_ended_at, runner_ms, job_ms, usd_micros, running_usd_micros,
+                on_demand_usd_micros, github_hosted_usd_micros, recorded_at)
+            SELECT u.runner_name, u.job_id, u.pool, u.repository, u.workflow, u.pod_name, u.node_name,
+                u.instance_type, u.zone, u.capacity_type, u.cpu_millis, u.memory_bytes,
+                u.runner_started_at::timestamptz, u.ended_at::timestamptz, u.job_started_at::timestamptz,
+                u.job_ended_at::timestamptz, u.runner_ms, u.job_ms, u.usd_micros, u.running_usd_micros,
+                u.on_demand_usd_micros, u.github_hosted_usd_micros, u.recorded_at::timestamptz
+            FROM unnest(?::text[], ?::int8[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
+                ?::text[], ?::text[], ?::int8[], ?::int8[], ?::text[], ?::text[], ?::text[], ?::text[], ?::int8[],
+                ?::int8[], ?::int8[], ?::int8[], ?::int8[], ?::int8[], ?::text[])
+              AS u(runner_name, job_id, pool, repository, workflow, pod_name, node_name, instance_type, zone,
+                capacity_type, cpu_millis, memory_bytes, runner_started_at, ended_at, job_started_at, job_ended_at,
+                runner_ms, job_ms, usd_micros, running_usd_micros, on_demand_usd_micros, github_hosted_usd_micros,
+                recorded_at)
+            ORDER BY u.runner_name
+            ON CONFLICT DO NOTHING
+            RETURNING runner_name
+            """;
 
     private static final String INSERT_RUNNER_COST = """
             INSERT INTO runner_costs (runner_name, job_id, pool, repository, workflow, pod_name, node_name,

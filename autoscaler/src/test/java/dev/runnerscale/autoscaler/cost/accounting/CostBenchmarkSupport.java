@@ -34,11 +34,13 @@ public final class CostBenchmarkSupport {
     }
 
     public static CostAccountant accountant(JdbcTemplate jdbc, SpotPriceBook book, NodeFacts node) {
-        // the book the benchmark built, as the spot price refresher would have left it
-        PriceService withBook = new PriceService(tables()) {
+        // the book the benchmark built, as the spot price refresher would have left it; the tables read once, as the
+        // application reads them at start-up
+        PriceTables tables = tables();
+        PriceService withBook = new PriceService(tables) {
             @Override
             public dev.runnerscale.autoscaler.cost.NodePrices prices() {
-                return new dev.runnerscale.autoscaler.cost.NodePrices(book, tables());
+                return new dev.runnerscale.autoscaler.cost.NodePrices(book, tables);
             }
         };
         FixedNodes nodes = new FixedNodes().add(node, "spot", java.time.Instant.EPOCH);

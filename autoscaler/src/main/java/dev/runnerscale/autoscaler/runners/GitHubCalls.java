@@ -42,6 +42,8 @@ final class GitHubCalls {
     private final RunnerMetrics metrics;
     private final Clock clock;
     private final Map<String, Instant> credentialHolds = new ConcurrentHashMap<>();
+    /** Per held pool, the kind of call GitHub refused ("register runner", "list runners", …). */
+    private final Map<String, String> heldFor = new ConcurrentHashMap<>();
 
     GitHubCalls(GitHubRunnerApi github, PoolHolds holds, RunnerEvents events, RunnerMetrics metrics, Clock clock) {
         this.github = github;
@@ -60,7 +62,7 @@ final class GitHubCalls {
     <T> Optional<T> forPools(GitHubScope scope, Collection<Pool> pools, String what, Supplier<T> call) {
         try {
             T result = call.get();
-            pools.forEach(p -> clearGitHubHold(p.name()));
+            pools.forEach(p -> clearGitHubHold(p.name(), kind(what)));
             return Optional.of(result);
         } catch (GitHubRejectedException e) {
             if (e.reason() == GitHubRejectedException.Reason.CONFLICT) {
@@ -71,6 +73,7 @@ final class GitHubCalls {
             }
             String reason = "github_" + e.reason().slug();
             for (Pool pool : pools) {
+                heldFor.put(pool.name(), kind(what));
                 refused(pool, reason, "GitHub refused to " + what + " (HTTP " + e.status() + "): " + e.gitHubMessage());
             }
         } catch (GitHubRateLimitedException e) {
@@ -125,8 +128,25 @@ final class GitHubCalls {
         return Optional.of(own.get().isAfter(credential.get()) ? own.get() : credential.get());
     }
 
-    private void clearGitHubHold(String pool) {
-        holds.last(pool).filter(h -> h.reason().startsWith("github_")).ifPresent(h -> holds.clear(pool));
+    /**
+     * Only a success of the kind of call GitHub refused lifts the hold: a runner listing that works says nothing of
+     * a registration GitHub refuses (a missing permission, a runner group the pool may not use), and lifting the hold
+     * on it would retry that registration every pass instead of backing off.
+     */
+    private void clearGitHubHold(String pool, String kind) {
+        holds.last(pool)
+                .filter(h -> h.reason().startsWith("github_"))
+                .filter(h -> kind.equals(heldFor.get(pool)))
+                .ifPresent(h -> {
+                    holds.clear(pool);
+                    heldFor.remove(pool);
+                });
+    }
+
+    /** The kind of a call: its first two words ("register runner acme-web-3" → "register runner"). */
+    static String kind(String what) {
+        String[] words = what.split(" ", 3);
+        return words.length < 2 ? what : words[0] + " " + words[1];
     }
 
     private void holdCredential(GitHubScope scope, Instant until, String why, RuntimeException e) {

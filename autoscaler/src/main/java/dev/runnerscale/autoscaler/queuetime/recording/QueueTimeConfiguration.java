@@ -1,13 +1,9 @@
 package dev.runnerscale.autoscaler.queuetime.recording;
 
-import dev.runnerscale.autoscaler.cost.accounting.RunnerNodes;
 import dev.runnerscale.autoscaler.nodes.KubernetesNodes;
 import dev.runnerscale.autoscaler.pools.PoolsProperties;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
-import java.time.Instant;
-import java.util.Objects;
-import java.util.Optional;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -41,22 +37,15 @@ class QueueTimeConfiguration {
             QueueTimeProperties properties,
             ObjectProvider<KubernetesNodes> nodes) {
         KubernetesNodes informer = nodes.getIfAvailable();
-        return new QueueTimeRecorder(ledger, metrics, properties, name -> nodeCreatedAt(informer, name));
+        return new QueueTimeRecorder(
+                ledger,
+                metrics,
+                properties,
+                informer == null ? NodeCreationTimes.UNKNOWN : NodeCreationTimes.of(informer));
     }
 
     @Bean
     QueueTimes queueTimes(JdbcQueueTimes ledger, QueueTimeProperties properties, ObjectProvider<Clock> clock) {
         return new QueueTimes(ledger, properties, clock.getIfAvailable(Clock::systemUTC));
-    }
-
-    private static Optional<Instant> nodeCreatedAt(KubernetesNodes nodes, String name) {
-        if (nodes == null) {
-            return Optional.empty();
-        }
-        return nodes.current().stream()
-                .filter(n -> name.equals(n.facts().name()))
-                .map(RunnerNodes.RunnerNode::createdAt)
-                .filter(Objects::nonNull)
-                .findFirst();
     }
 }

@@ -8,7 +8,6 @@ import dev.runnerscale.autoscaler.queuetime.JobTimeline;
 import dev.runnerscale.autoscaler.queuetime.StuckReason;
 import dev.runnerscale.autoscaler.queuetime.StuckRules;
 import dev.runnerscale.autoscaler.queuetime.TimelineFacts.PodTimes;
-import dev.runnerscale.autoscaler.queuetime.recording.RunnerPodTimes.NodeCreationTimes;
 import dev.runnerscale.autoscaler.runners.RunnerLifecycleListener;
 import dev.runnerscale.autoscaler.scaling.ObservedRunner;
 import dev.runnerscale.autoscaler.scaling.RunnerState;

@@ -23,12 +23,6 @@ final class RunnerPodTimes {
         Instant registeredAt(String uid);
     }
 
-    /** A node's creation time (from the node informer); empty when the node is not known. */
-    @FunctionalInterface
-    interface NodeCreationTimes {
-        Optional<Instant> createdAt(String nodeName);
-    }
-
     static String runnerName(Pod pod) {
         return annotation(pod, RunnerPodFactory.RUNNER_NAME_ANNOTATION);
     }

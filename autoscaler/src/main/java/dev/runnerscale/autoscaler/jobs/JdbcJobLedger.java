@@ -234,13 +234,13 @@ public class JdbcJobLedger implements JobLedger {
     }
 
     @Override
-    public List<LedgerJob> stuckJobs(int limit) {
+    public List<LedgerJob> stuckJobs(Instant now, int limit) {
         return jdbc.query("""
                         SELECT * FROM workflow_jobs
-                        WHERE status_rank = 1 AND NOT refused AND pool IS NOT NULL AND stuck_at IS NOT NULL
+                        WHERE status_rank = 1 AND NOT refused AND pool IS NOT NULL AND stuck_at <= ?
                         ORDER BY stuck_at, id
                         LIMIT ?
-                        """, jobMapper, limit);
+                        """, jobMapper, OffsetDateTime.ofInstant(now, ZoneOffset.UTC), limit);
     }
 
     @Override

@@ -27,10 +27,11 @@ public interface JobLedger {
     List<LedgerJob> unfinishedSince(Instant cutoff, int limit);
 
     /**
-     * Jobs still queued that the stuck-demand detector flagged (see {@code queuetime}), first flagged first: the
-     * missed-event repair checks them against GitHub before anything else. Empty for a ledger without the timeline.
+     * Jobs still queued that the stuck-demand detector flagged (see {@code queuetime}) at or before {@code now}, first
+     * flagged first: the missed-event repair checks them against GitHub before anything else. Empty for a ledger
+     * without the timeline.
      */
-    default List<LedgerJob> stuckJobs(int limit) {
+    default List<LedgerJob> stuckJobs(Instant now, int limit) {
         return List.of();
     }
 

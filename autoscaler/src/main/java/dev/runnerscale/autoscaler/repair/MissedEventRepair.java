@@ -120,7 +120,7 @@ public final class MissedEventRepair {
         setAside.values().removeIf(until -> !until.isAfter(now));
         // Jobs the stuck-demand detector flagged come first, whatever their age: an alarm is raised on them, and a
         // missed delivery is the first thing to rule out. Then the jobs unchanged for the threshold, oldest first.
-        List<LedgerJob> stuck = ledger.stuckJobs(settings.batchSize());
+        List<LedgerJob> stuck = ledger.stuckJobs(now, settings.batchSize());
         Set<Long> stuckIds = new HashSet<>();
         List<LedgerJob> candidates = new ArrayList<>(stuck);
         stuck.forEach(j -> stuckIds.add(j.id()));

@@ -429,7 +429,9 @@ class QueueTimeScenariosTest {
         assertThat(queueTimes.pool(POOL).stuckJobs())
                 .extracting(QueueTimes.StuckJob::id, QueueTimes.StuckJob::reason)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple(job, "runner_offline"));
-        assertThat(world.ledger.ledger.stuckJobs(10)).extracting(LedgerJob::id).containsExactly(job);
+        assertThat(world.ledger.ledger.stuckJobs(world.clock.instant(), 10))
+                .extracting(LedgerJob::id)
+                .containsExactly(job);
         assertThat(output.getAll().split("is stuck in pool", -1)).hasSize(2); // logged once
         assertThat(output.getAll())
                 .contains("job " + job + " of acme/app is stuck in pool " + POOL + ": runner_offline");

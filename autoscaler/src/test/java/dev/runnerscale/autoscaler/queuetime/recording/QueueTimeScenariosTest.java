@@ -439,6 +439,91 @@ class QueueTimeScenariosTest {
     }
 
     @Test
+    void aJobAnIdleRunnerIsNotHandedIsFlaggedIdleRunnerUnusedAndKeepsTheVerdictOnceItRuns(CapturedOutput output) {
+        world("min-idle", "1");
+        FleetWorld.Replica replica = replica();
+        quietPass(replica);
+        Pod pod = onlyPod();
+        awaitRunner(replica, "idle");
+        advance(120);
+        quietPass(replica); // idle and online for two minutes, nothing queued: nothing stuck
+
+        long job = world.queue(POOL, 1).get(0); // GitHub does not hand it to the idle runner (labels, runner group)
+        advance(1);
+        quietPass(replica);
+        advance(20);
+        quietPass(replica); // queued 20 s: below the threshold
+
+        advance(15);
+        replica.pass();
+        assertThat(stuck(replica, StuckReason.IDLE_RUNNER_UNUSED)).isEqualTo(1);
+        assertThat(stuck(replica, StuckReason.RUNNER_OFFLINE)).isZero();
+        assertThat(stuck(replica, StuckReason.NO_POD_PENDING)).isZero();
+        assertThat(queueTimes.pool(POOL).stuckJobs())
+                .extracting(QueueTimes.StuckJob::id, QueueTimes.StuckJob::reason)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(job, "idle_runner_unused"));
+        assertThat(world.ledger.ledger.stuckJobs(world.clock.instant(), 10))
+                .extracting(LedgerJob::id)
+                .containsExactly(job);
+        JobTimeline waiting = timeline(job);
+        assertThat(seconds(waiting, Stage.DEMAND_SEEN)).isCloseTo(1, within(SLACK));
+        assertThat(waiting.stage(Stage.JOB_STARTED).status()).isEqualTo(StageStatus.PENDING);
+        advance(16);
+        replica.pass(); // checked again: still stuck, not logged again
+        assertThat(stuck(replica, StuckReason.IDLE_RUNNER_UNUSED)).isEqualTo(1);
+        assertThat(output.getAll().split("is stuck in pool", -1)).hasSize(2);
+        assertThat(output.getAll())
+                .contains("job " + job + " of acme/app is stuck in pool " + POOL + ": idle_runner_unused")
+                .contains("timeline: delivery 0.0s, demand_seen 1.0s");
+
+        // someone fixes the runner group: GitHub hands the job over, the alarm clears, the verdict stays as history
+        advance(4);
+        runnerTakes(job, pod);
+        replica.pass();
+        assertNothingStuck(replica);
+        assertThat(queueTimes.pool(POOL).stuckJobs()).isEmpty();
+        QueueTimes.JobQueueTime ran = queueTimes.job(job).orElseThrow();
+        assertThat(ran.stuckReason()).isEqualTo("idle_runner_unused");
+        JobTimeline t = ran.timeline();
+        assertThat(t.warmRunner()).isTrue();
+        assertThat(seconds(t, Stage.JOB_STARTED)).isCloseTo(55, within(SLACK));
+        assertThat(t.queueWait().total()).isEqualTo(Duration.ofSeconds(56));
+        assertThat(samples(replica, Stage.JOB_STARTED)).isEqualTo(1);
+        assertThat(samples(replica, Stage.POD_SCHEDULED)).isZero();
+        assertThat(part(replica, "runner_start").totalTime(TimeUnit.SECONDS)).isCloseTo(56.0, within(SLACK));
+    }
+
+    @Test
+    void aPoolBelowMaxThatMakesNoPodForItsJobIsFlaggedNoPodPending() {
+        world("max", "2");
+        FleetWorld.Replica replica = replica();
+        // the API server refuses the pool's pods (a namespace quota, an admission webhook): the pool is held
+        server.fail("POST", p -> p.contains("/pods"), 1_000, 403);
+        long job = world.queue(POOL, 1).get(0);
+        advance(1);
+        quietPass(replica); // the creation is refused: the pool is held, no pod pending from now on
+        assertThat(world.pods(POOL)).isEmpty();
+        advance(30);
+        quietPass(replica); // queued 30 s, no pod for 30 s: not confirmed yet
+
+        // the hold doubles after each refused retry; the retries themselves restart the confirmation
+        for (int i = 0; i < 20 && stuck(replica, StuckReason.NO_POD_PENDING) == 0; i++) {
+            advance(16);
+            replica.pass();
+        }
+        assertThat(stuck(replica, StuckReason.NO_POD_PENDING)).isEqualTo(1);
+        assertThat(stuck(replica, StuckReason.IDLE_RUNNER_UNUSED)).isZero();
+        assertThat(stuck(replica, StuckReason.RUNNER_OFFLINE)).isZero();
+        assertThat(queueTimes.job(job).orElseThrow().stuckReason()).isEqualTo("no_pod_pending");
+        JobTimeline t = timeline(job);
+        assertThat(seconds(t, Stage.DEMAND_SEEN)).isCloseTo(1, within(SLACK));
+        assertThat(t.stage(Stage.POD_CREATED).status()).isEqualTo(StageStatus.PENDING);
+        for (Stage stage : Stage.WAIT_STAGES) {
+            assertThat(samples(replica, stage)).as(stage.wire()).isZero(); // nothing recorded before the start
+        }
+    }
+
+    @Test
     void aLostInProgressDeliveryIsNotStuckAndItsJobIsLinkedWhenTheLedgerLearnsItsRunner() {
         world("max", "2");
         FleetWorld.Replica replica = replica();

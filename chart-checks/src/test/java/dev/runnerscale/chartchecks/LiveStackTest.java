@@ -88,10 +88,7 @@ class LiveStackTest {
             "runnerscale_github_hosted_equivalent_usd_total",
             "runnerscale_repository_cost_usd_total",
             "runnerscale_spot_price_usd_per_hour",
-            "runnerscale_budget_used_ratio",
-            "runnerscale_job_wait_stage_seconds",
-            "runnerscale_job_queue_wait_seconds",
-            "runnerscale_stuck_jobs");
+            "runnerscale_budget_used_ratio");
 
     /**
      * RBAC the chart grants ahead of the code: the cost stream's node informer (instance type, zone and capacity type

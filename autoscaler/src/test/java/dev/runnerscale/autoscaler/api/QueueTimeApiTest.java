@@ -203,6 +203,37 @@ class QueueTimeApiTest extends AutoscalerTestBase {
     }
 
     @Test
+    void theMetricsAreScrapedUnderTheNamesDashboardsAndAlertsUse() {
+        String scrape = get("/actuator/prometheus").body();
+        assertThat(scrape)
+                .contains("# TYPE runnerscale_job_wait_stage_seconds histogram")
+                .contains("# TYPE runnerscale_job_queue_wait_seconds histogram")
+                .contains("# TYPE runnerscale_stuck_jobs gauge");
+        for (String stage : List.of(
+                "delivery",
+                "demand_seen",
+                "pod_created",
+                "pod_scheduled",
+                "runner_started",
+                "runner_registered",
+                "job_started")) {
+            assertThat(scrape)
+                    .contains(
+                            "runnerscale_job_wait_stage_seconds_count{pool=\"" + POOL + "\",stage=\"" + stage + "\"}");
+        }
+        for (String part : List.of("capacity", "runner_start")) {
+            assertThat(scrape)
+                    .contains("runnerscale_job_queue_wait_seconds_count{part=\"" + part + "\",pool=\"" + POOL + "\"}");
+        }
+        for (String reason : List.of("idle_runner_unused", "no_pod_pending", "runner_offline")) {
+            assertThat(scrape).contains("runnerscale_stuck_jobs{pool=\"" + POOL + "\",reason=\"" + reason + "\"}");
+        }
+        assertThat(scrape.lines().filter(l -> l.startsWith("runnerscale_job_wait_stage_seconds_count{")))
+                .as("bounded: two pools, seven stages")
+                .hasSize(14);
+    }
+
+    @Test
     void badInputIsAProblemDetailAndNeverA500() {
         assertProblem(get("/api/v1/pools/no-such-pool"), 404);
         assertProblem(get("/api/v1/pools/" + "x".repeat(2_000)), 404);

@@ -3,6 +3,7 @@
 #
 #   scripts/deploy.sh deploy   <env>             terraform apply, then charts, then verify
 #   scripts/deploy.sh charts   <env>             both Helm releases from the Terraform outputs (--atomic)
+#   scripts/deploy.sh values   <env> <dir>       only write the two values files 'charts' would install, to review
 #   scripts/deploy.sh verify   <env>             rollouts, readiness, and a queued job that gets a runner
 #   scripts/deploy.sh rollback <env> [revision]  both releases back to a revision (default: the previous one)
 #   scripts/deploy.sh cleanup  <env>             Helm releases and their load balancers first, then terraform destroy
@@ -10,7 +11,9 @@
 # Environment:
 #   TF_STATE_BUCKET   state bucket (default runnerscale-tfstate-<env>, see docs/infrastructure.md)
 #   IMAGE_TAG         image tag to deploy (charts, deploy; default: the tag the release runs now)
-#   GITHUB_OWNER      organisation whose jobs the runner pools serve (charts, deploy)
+#   GITHUB_OWNER      organisation whose jobs the runner pools serve (charts, deploy, values)
+#   GITHUB_APP_ID     the GitHub App's id (charts, deploy, values; its private key: Secret runnerscale-autoscaler-github)
+#   GITHUB_APP_INSTALLATION_ID  optional pin of the App's installation (default: looked up per organisation)
 #   AUTO_APPROVE=1    terraform apply / destroy without asking (CI)
 #   CONFIRM_DESTROY   must equal the environment's name for cleanup of prod
 #   VERIFY_RUNNER     auto (default: dispatch the smoke workflow when gh is authenticated), required, or skip
@@ -65,17 +68,19 @@ ensure_namespace() {
   kubectl create namespace "$1" --dry-run=client -o yaml | kubectl apply -f - >/dev/null
 }
 
-# The database password lives in Secrets Manager (RDS manages and rotates it). It is copied into one Kubernetes
-# Secret per workload through files in a private directory, never through a command line or the log.
+# The database password lives in Secrets Manager (RDS manages and rotates it). It is copied, with the JDBC URL of
+# the workload's schema, into one Kubernetes Secret per workload (the keys the charts read: url, username,
+# password) through files in a private directory, never through a command line or the log.
 sync_database_secret() {
-  local namespace="$1" name="$2" dir="$work/secret"
+  local namespace="$1" name="$2" schema="$3" dir="$work/secret"
   mkdir -m 700 "$dir"
   aws secretsmanager get-secret-value --region "$(output region)" --secret-id "$(output database_secret_arn)" \
     --query SecretString --output text >"$dir/secret.json"
   jq -j .username "$dir/secret.json" >"$dir/username"
   jq -j .password "$dir/secret.json" >"$dir/password"
+  jdbc_url "$schema" >"$dir/url"
   kubectl -n "$namespace" create secret generic "$name" \
-    --from-file=username="$dir/username" --from-file=password="$dir/password" \
+    --from-file=url="$dir/url" --from-file=username="$dir/username" --from-file=password="$dir/password" \
     --dry-run=client -o yaml | kubectl apply -f - >/dev/null
   rm -rf "$dir"
   log "secret $namespace/$name is current"
@@ -90,22 +95,31 @@ jdbc_url() {
     "$(output database_address)" "$(output database_port)" "$(output database_name)" "$1"
 }
 
-# Values of the autoscaler chart: image, IRSA role, database, and one pool per Terraform runner pool, driven
-# through its Auto Scaling groups (capacity provider auto-scaling-group). JSON is YAML, so helm reads it as is.
+# Values of the autoscaler chart over the environment's values file: image, IRSA role, the database Secret, the
+# GitHub App, and one pool per Terraform runner pool, driven through its Auto Scaling groups (capacity provider
+# auto-scaling-group). JSON is YAML, so helm reads it as is. chart-checks renders what this writes through the
+# chart and binds it into the application's configuration (DeployScriptValuesTest).
 autoscaler_values() {
   jq -n \
     --arg repository "$(output ecr_repository_urls | jq -r '."runnerscale/autoscaler"')" \
     --arg tag "$1" \
     --arg role "$(output autoscaler_role_arn)" \
-    --arg url "$(jdbc_url autoscaler)" \
     --arg owner "$GITHUB_OWNER" \
+    --arg app_id "${GITHUB_APP_ID:-}" \
+    --arg installation_id "${GITHUB_APP_INSTALLATION_ID:-}" \
     --arg runner_namespace "$RUNNER_NAMESPACE" \
     --argjson toleration "$RUNNER_TOLERATION" \
     --argjson pools "$(output runner_pools)" '
     {
       image: {repository: $repository, tag: $tag},
-      serviceAccount: {annotations: {"eks.amazonaws.com/role-arn": $role}},
-      database: {url: $url, existingSecret: "runnerscale-database", schema: "autoscaler"},
+      serviceAccount: {roleArn: $role},
+      # the database Secret is the one sync_database_secret writes, also where the values of the environment
+      # turn External Secrets on for the others (an empty remote key leaves a Secret to us)
+      database: {existingSecret: "runnerscale-database"},
+      externalSecrets: {database: {key: ""}},
+      github: ({}
+        + (if $app_id != "" then {appId: $app_id} else {} end)
+        + (if $installation_id != "" then {installationId: $installation_id} else {} end)),
       pools: [
         $pools | to_entries[] | {
           name: .key,
@@ -135,20 +149,24 @@ task_api_values() {
     --arg repository "$(output ecr_repository_urls | jq -r '."runnerscale/task-api"')" \
     --arg tag "$1" \
     --arg role "$(output task_api_role_arn)" \
-    --arg url "$(jdbc_url taskapi)" '
+    --arg vpc_cidr "$(output vpc_cidr)" '
     {
       image: {repository: $repository, tag: $tag},
-      serviceAccount: {annotations: {"eks.amazonaws.com/role-arn": $role}},
-      database: {url: $url, existingSecret: "task-api-database", schema: "taskapi"}
+      serviceAccount: {roleArn: $role},
+      database: {existingSecret: "task-api-database"},
+      externalSecrets: {database: {key: ""}},
+      networkPolicy: {databaseTo: [{ipBlock: {cidr: $vpc_cidr}}]}
     }'
 }
 
+# The environment's values file of the chart (sizes, replicas), then the values from the Terraform outputs over it.
 # helm --atomic: a release that does not become ready in time is rolled back to the last good revision.
 install_release() {
   local release="$1" namespace="$2" chart="$3" values="$4"
   log "helm upgrade --install $release ($chart) in $namespace"
   helm upgrade --install "$release" "$root/$chart" \
     --namespace "$namespace" \
+    --values "$root/$chart/values-$env.yaml" \
     --values "$values" \
     --atomic --wait --timeout "${HELM_TIMEOUT:-10m}" \
     --history-max 10
@@ -167,13 +185,26 @@ cmd_charts() {
   for namespace in "$AUTOSCALER_NAMESPACE" "$TASK_API_NAMESPACE" "$RUNNER_NAMESPACE"; do
     ensure_namespace "$namespace"
   done
-  sync_database_secret "$AUTOSCALER_NAMESPACE" runnerscale-database
-  sync_database_secret "$TASK_API_NAMESPACE" task-api-database
+  sync_database_secret "$AUTOSCALER_NAMESPACE" runnerscale-database autoscaler
+  sync_database_secret "$TASK_API_NAMESPACE" task-api-database taskapi
 
   autoscaler_values "$autoscaler_tag" >"$work/autoscaler.json"
   task_api_values "$task_api_tag" >"$work/task-api.json"
   install_release "$AUTOSCALER_RELEASE" "$AUTOSCALER_NAMESPACE" helm/autoscaler "$work/autoscaler.json"
   install_release "$TASK_API_RELEASE" "$TASK_API_NAMESPACE" helm/task-api "$work/task-api.json"
+}
+
+# The values files 'charts' would install, without a cluster: to review them, and for chart-checks.
+cmd_values() {
+  need terraform jq
+  local dir="${1:-}"
+  [[ -n "$dir" && -d "$dir" ]] || die "values needs an existing directory to write autoscaler.json and task-api.json to"
+  [[ -n "${GITHUB_OWNER:-}" ]] || die "GITHUB_OWNER (the organisation whose jobs the pools serve) is not set"
+  [[ -n "${IMAGE_TAG:-}" ]] || die "IMAGE_TAG is not set"
+  tf_init
+  autoscaler_values "$IMAGE_TAG" >"$dir/autoscaler.json"
+  task_api_values "$IMAGE_TAG" >"$dir/task-api.json"
+  log "wrote $dir/autoscaler.json and $dir/task-api.json (over values-$env.yaml of each chart)"
 }
 
 cmd_deploy() {
@@ -302,6 +333,7 @@ trap 'rm -rf "$work"' EXIT
 case "$command" in
   deploy) cmd_deploy ;;
   charts) cmd_charts ;;
+  values) cmd_values "$@" ;;
   verify) cmd_verify ;;
   rollback) cmd_rollback "$@" ;;
   cleanup) cmd_cleanup ;;

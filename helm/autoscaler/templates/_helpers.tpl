@@ -73,7 +73,9 @@ app.kubernetes.io/part-of: runnerscale
 {{- define "autoscaler.secretName" -}}
 {{- $root := index . 0 }}
 {{- $which := index . 1 }}
-{{- if $root.Values.externalSecrets.enabled }}
+{{- /* from Secrets Manager when External Secrets is on and the Secret has a remote key; an empty key leaves that Secret
+       to you (existingSecret), e.g. the database Secret scripts/deploy.sh writes from the RDS-managed password */}}
+{{- if and $root.Values.externalSecrets.enabled (get (get $root.Values.externalSecrets $which) "key") }}
 {{- printf "%s-%s" (include "autoscaler.fullname" $root) $which }}
 {{- else }}
 {{- get (get $root.Values $which) "existingSecret" }}

@@ -41,7 +41,8 @@ app.kubernetes.io/part-of: runnerscale
 {{- end }}
 
 {{- define "taskapi.databaseSecret" -}}
-{{- if .Values.externalSecrets.enabled }}{{ include "taskapi.fullname" . }}-database{{ else }}{{ .Values.database.existingSecret }}{{ end }}
+{{- /* an empty remote key leaves the database Secret to you (existingSecret), as scripts/deploy.sh does */}}
+{{- if and .Values.externalSecrets.enabled .Values.externalSecrets.database.key }}{{ include "taskapi.fullname" . }}-database{{ else }}{{ .Values.database.existingSecret }}{{ end }}
 {{- end }}
 
 {{- define "taskapi.bootstrapSecret" -}}

@@ -20,6 +20,11 @@ output "vpc_id" {
   value       = module.platform.vpc_id
 }
 
+output "vpc_cidr" {
+  description = "CIDR block of the VPC (the Task API chart's networkPolicy.databaseTo)."
+  value       = module.platform.vpc_cidr
+}
+
 output "autoscaler_role_arn" {
   description = "IRSA role of the autoscaler's service account (serviceAccount annotation eks.amazonaws.com/role-arn)."
   value       = module.platform.autoscaler_role_arn

@@ -13,6 +13,11 @@ output "vpc_id" {
   value       = module.vpc.vpc_id
 }
 
+output "vpc_cidr" {
+  description = "CIDR block of the VPC: where the database is, for the Task API's NetworkPolicy egress."
+  value       = module.vpc.vpc_cidr_block
+}
+
 output "autoscaler_role_arn" {
   description = "IRSA role of the autoscaler's service account."
   value       = module.iam.autoscaler_role_arn

@@ -69,10 +69,14 @@ class ApplicationConfigurationTest {
         assertThat(github.privateKeyFile()).hasToString("/var/run/secrets/runnerscale/github/private-key.pem");
         assertThat(api.tokenRequired()).isTrue();
 
-        // the keys ahead of the code are rendered (passed through), and nothing reads them yet
+        // every pool setting is rendered and read, the capacity provider included
         assertThat(config.names("runnerscale")).contains("runnerscale.pools[0].capacity.provider");
-        assertThat(config.read("runnerscale.pools[0].capacity.provider")).isFalse();
+        assertThat(config.read("runnerscale.pools[0].capacity.provider")).isTrue();
         assertThat(config.read("runnerscale.pools[0].pod.tolerations[0].key")).isTrue();
+        // a label key with a '/' reaches the pod whole: the chart writes it in brackets for Spring's binder
+        if (values == Values.DEV) {
+            assertThat(spot.pod().nodeSelector()).containsEntry("karpenter.sh/capacity-type", "spot");
+        }
         List<String> unread = config.names("runnerscale").stream()
                 .filter(name -> !config.read(name))
                 .filter(name -> POOL_KEYS_NOT_YET_IN_THE_CODE.stream().noneMatch(pending -> isUnder(name, pending)))

@@ -57,11 +57,18 @@ class RunnerPodHardeningTest {
         Pod dind = RunnerPodFactory.desiredPod(pools.get(1), 0, "rs-b", false);
         assertThat(plain.getSpec().getContainers())
                 .noneMatch(c -> Boolean.TRUE.equals(c.getSecurityContext().getPrivileged()));
+        assertThat(plain.getSpec().getInitContainers()).isNullOrEmpty();
+        // the daemon is a native sidecar (an init container that keeps running), the only privileged container
         assertThat(dind.getSpec().getContainers())
+                .noneMatch(c -> Boolean.TRUE.equals(c.getSecurityContext().getPrivileged()));
+        assertThat(dind.getSpec().getInitContainers())
                 .filteredOn(c -> Boolean.TRUE.equals(c.getSecurityContext().getPrivileged()))
                 .extracting(Container::getName)
                 .containsExactly("dind");
-        assertThat(dind.getSpec().getContainers())
+        assertThat(dind.getSpec().getInitContainers())
+                .allSatisfy(c -> assertThat(c.getRestartPolicy()).isEqualTo("Always"));
+        assertThat(java.util.stream.Stream.concat(
+                        dind.getSpec().getContainers().stream(), dind.getSpec().getInitContainers().stream()))
                 .allSatisfy(c -> assertThat(c.getResources().getLimits()).containsKeys("cpu", "memory"));
     }
 

@@ -79,8 +79,13 @@ class ValuesSchemaTest {
         }
 
         @Test
-        void refusesAnAppWithoutItsInstallation() {
-            assertRefused(values -> map(values, "github").put("appId", "123456"), "installationId");
+        void refusesAnInstallationIdThatIsNotANumber() {
+            assertRefused(
+                    values -> {
+                        map(values, "github").put("appId", "123456");
+                        map(values, "github").put("installationId", "acme");
+                    },
+                    "installationId");
         }
 
         @Test

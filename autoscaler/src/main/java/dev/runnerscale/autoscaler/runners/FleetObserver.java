@@ -13,7 +13,6 @@ import io.fabric8.kubernetes.api.model.Pod;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -62,24 +61,35 @@ final class FleetObserver {
      */
     Demand readDemand() {
         List<RunningJob> running = ledger.inProgressJobs();
-        return new Demand(ledger.countsByPool(), running);
+        return Demand.of(ledger.countsByPool(), running, names);
     }
 
-    /** What the ledger says is wanted: per-pool counts and the in-progress jobs with their runners. */
-    record Demand(Map<String, PoolJobCounts> counts, List<RunningJob> running) {
+    /**
+     * What the ledger says is wanted: per-pool counts, the runner names of in-progress jobs, and per pool how many of
+     * its in-progress jobs run on its own runners or on one not named yet (each name parsed once per pass).
+     */
+    record Demand(
+            Map<String, PoolJobCounts> counts,
+            List<RunningJob> running,
+            Set<String> busyRunnerNames,
+            Map<String, Long> ownInProgress) {
+
+        static Demand of(Map<String, PoolJobCounts> counts, List<RunningJob> running, RunnerNames names) {
+            Set<String> busy = new HashSet<>();
+            Map<String, Long> own = new java.util.HashMap<>();
+            for (RunningJob job : running) {
+                if (job.runnerName() != null) {
+                    busy.add(job.runnerName());
+                }
+                if (job.runnerName() == null || names.belongsTo(job.runnerName(), job.pool())) {
+                    own.merge(job.pool(), 1L, Long::sum);
+                }
+            }
+            return new Demand(counts, running, Set.copyOf(busy), Map.copyOf(own));
+        }
 
         PoolJobCounts counts(String pool) {
             return counts.getOrDefault(pool, PoolJobCounts.empty(pool));
-        }
-
-        Set<String> busyRunnerNames() {
-            Set<String> out = new HashSet<>();
-            running.forEach(j -> {
-                if (j.runnerName() != null) {
-                    out.add(j.runnerName());
-                }
-            });
-            return out;
         }
     }
 
@@ -111,11 +121,8 @@ final class FleetObserver {
         List<Pod> pods = fleet.observedPods(pool);
         PoolJobCounts counts = demand.counts(pool.name());
 
-        Map<String, RegisteredRunner> listed = new HashMap<>();
-        listings.last(pool.github())
-                .ifPresent(l -> l.runners().stream()
-                        .filter(r -> names.belongsTo(r.name(), pool.name()))
-                        .forEach(r -> listed.put(r.name(), r)));
+        Map<String, RegisteredRunner> listed =
+                listings.last(pool.github()).map(l -> l.of(pool.name())).orElse(Map.of());
         Set<String> gitHubBusy = new HashSet<>();
         listed.values().stream().filter(RegisteredRunner::busy).forEach(r -> gitHubBusy.add(r.name()));
 
@@ -172,10 +179,7 @@ final class FleetObserver {
         }
         seen.keySet().retainAll(present);
 
-        long inProgress = demand.running().stream()
-                .filter(j -> pool.name().equals(j.pool()))
-                .filter(j -> j.runnerName() == null || names.belongsTo(j.runnerName(), pool.name()))
-                .count();
+        long inProgress = demand.ownInProgress().getOrDefault(pool.name(), 0L);
         PoolSnapshot snapshot = new PoolSnapshot(
                 limits(pool),
                 Math.max(0, counts.queued() - takenFromQueue),

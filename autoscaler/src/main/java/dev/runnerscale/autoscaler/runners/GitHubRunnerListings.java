@@ -21,15 +21,36 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class GitHubRunnerListings {
 
-    /** The last listing of a scope and when it was taken. */
-    record Listing(List<RegisteredRunner> runners, Instant at) {}
+    /**
+     * The last listing of a scope and when it was taken, with its runners of ours by pool (each name parsed once per
+     * listing, not once per pool and pass).
+     */
+    record Listing(List<RegisteredRunner> runners, Instant at, Map<String, Map<String, RegisteredRunner>> byPool) {
+
+        static Listing of(List<RegisteredRunner> runners, Instant at, RunnerNames names) {
+            Map<String, Map<String, RegisteredRunner>> byPool = new java.util.HashMap<>();
+            for (RegisteredRunner runner : runners) {
+                names.parse(runner.name())
+                        .ifPresent(parsed -> byPool.computeIfAbsent(parsed.pool(), p -> new java.util.HashMap<>())
+                                .put(runner.name(), runner));
+            }
+            return new Listing(List.copyOf(runners), at, byPool);
+        }
+
+        /** The pool's runners of ours, by name. */
+        Map<String, RegisteredRunner> of(String pool) {
+            return byPool.getOrDefault(pool, Map.of());
+        }
+    }
 
     private final GitHubRunnerApi github;
     private final GitHubCalls calls;
     private final RunnersProperties properties;
+    private final RunnerNames names;
     private final Map<String, Listing> listings = new ConcurrentHashMap<>();
 
-    GitHubRunnerListings(GitHubRunnerApi github, GitHubCalls calls, RunnersProperties properties) {
+    GitHubRunnerListings(GitHubRunnerApi github, GitHubCalls calls, RunnersProperties properties, RunnerNames names) {
+        this.names = names;
         this.github = github;
         this.calls = calls;
         this.properties = properties;
@@ -55,7 +76,7 @@ final class GitHubRunnerListings {
             Optional<List<RegisteredRunner>> listed =
                     calls.forPools(scope, pools, "list runners", () -> github.listRunners(scope));
             if (listed.isPresent()) {
-                Listing listing = new Listing(listed.get(), now);
+                Listing listing = Listing.of(listed.get(), now, names);
                 listings.put(scope.key(), listing);
                 return Optional.of(listing);
             }

@@ -112,7 +112,7 @@ public class RunnerReconciler {
         this.names = new RunnerNames(properties.namePrefix());
         this.holds = new PoolHolds(properties.poolHoldInitial(), properties.poolHoldMax());
         this.calls = new GitHubCalls(github, holds, events, metrics, clock);
-        this.listings = new GitHubRunnerListings(github, calls, properties);
+        this.listings = new GitHubRunnerListings(github, calls, properties, names);
         this.observer = new FleetObserver(
                 ledger,
                 fleet,

@@ -247,9 +247,11 @@ class RunnerScenariosTest {
 
             assertThat(world.kubelet.maxConcurrentPods()).isEqualTo(10);
             // The ledger hears in_progress after GitHub assigned the job, so a pod created in between is a spare
-            // (it idled out above): a few spares at most, and every pod registered exactly once.
+            // (it idled out above): a few spares at most. A registration whose answer timed out (a loaded machine)
+            // is redone under a fresh name and the half-registered runner swept: never a name twice, nothing left.
             assertThat(world.kubelet.podsCreated()).isBetween(500, 510);
-            assertThat(world.github.registrations()).isEqualTo(world.kubelet.podsCreated());
+            assertThat(world.github.registrations())
+                    .isBetween(world.kubelet.podsCreated(), world.kubelet.podsCreated() + 5);
             assertThat(world.github.runnerNames()).isEmpty();
             assertRegisteredOncePerPod(world);
         }

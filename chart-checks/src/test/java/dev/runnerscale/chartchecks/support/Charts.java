@@ -90,6 +90,17 @@ public final class Charts {
         return template.call();
     }
 
+    /** {@code helm template} with the environment's values file and then {@code over} on top, as an install gets them. */
+    public static Rendered render(String chart, Values values, Path over) {
+        TemplateCommand template =
+                new Helm(hooksVisible(chart)).template().withName(RELEASE).withNamespace(NAMESPACE);
+        if (values.file().isPresent()) {
+            template =
+                    template.withValuesFile(chart(chart).resolve(values.file().get()));
+        }
+        return Rendered.parse(template.withValuesFile(over).call());
+    }
+
     /** {@code helm template} with a values file written from {@code values} (for values {@code --set} cannot say). */
     public static Rendered render(String chart, Map<String, Object> values) {
         return Rendered.parse(template(chart, values));

@@ -18,6 +18,14 @@ public final class Tools {
     private Tools() {}
 
     public static Path require(String tool) {
+        return require(
+                tool,
+                "install Debian's prometheus package"
+                        + " (sudo apt-get install --no-install-recommends prometheus), which .ci/run does in CI");
+    }
+
+    /** {@code tool} from the PATH; {@code install} says how to get it. */
+    public static Path require(String tool, String install) {
         Optional<Path> found = Stream.of(
                         System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
                 .filter(dir -> !dir.isBlank())
@@ -27,8 +35,7 @@ public final class Tools {
         if (found.isPresent()) {
             return found.get();
         }
-        String message = tool + " is not installed: install Debian's prometheus package"
-                + " (sudo apt-get install --no-install-recommends prometheus), which .ci/run does in CI";
+        String message = tool + " is not installed: " + install;
         if ("true".equalsIgnoreCase(System.getenv("CI"))) {
             fail(message);
         }

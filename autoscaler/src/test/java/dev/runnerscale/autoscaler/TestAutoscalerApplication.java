@@ -46,6 +46,8 @@ public final class TestAutoscalerApplication {
             // of the sample pools' namespace once their JIT Secret exists, or at once when registration was skipped.
             KubernetesTestServer kubernetes = KubernetesTestServer.shared();
             System.setProperty("runnerscale.kubernetes.master-url", kubernetes.url());
+            // tells the local profile's guard (config.LocalDefaultGuard) that this is no real cluster
+            System.setProperty("runnerscale.local.in-process-kubernetes", "true");
             System.setProperty("runnerscale.kubernetes.leader-election.enabled", "false");
             new Kubelet(kubernetes.client(), "runnerscale-runners");
             log.info("local default: no kubeconfig, so an in-process Kubernetes API at {}", kubernetes.url());

@@ -67,7 +67,10 @@ class ApplicationConfigurationTest {
         assertThat(lease.namespace()).isEqualTo(Charts.NAMESPACE);
         assertThat(github.mode()).isEqualTo(GitHubProperties.Mode.APP);
         assertThat(github.privateKeyFile()).hasToString("/var/run/secrets/runnerscale/github/private-key.pem");
-        assertThat(api.tokenRequired()).isTrue();
+        assertThat(api.tokens())
+                .as("operator tokens from RUNNERSCALE_API_TOKENS")
+                .isNotEmpty();
+        assertThat(api.open()).isFalse();
 
         // every pool setting is rendered and read, the capacity provider included
         assertThat(config.names("runnerscale")).contains("runnerscale.pools[0].capacity.provider");
@@ -91,7 +94,7 @@ class ApplicationConfigurationTest {
     void everyRunnerscaleEnvironmentVariableOfThePodNamesARealSetting(Values values) {
         Rendered rendered = Charts.render("autoscaler", values, appAndApiToken());
         Map<String, Object> environment = secretEnvironment(rendered);
-        assertThat(environment).containsKeys("RUNNERSCALE_WEBHOOK_SECRETS", "RUNNERSCALE_API_TOKEN");
+        assertThat(environment).containsKeys("RUNNERSCALE_WEBHOOK_SECRETS", "RUNNERSCALE_API_TOKENS");
         BoundConfiguration config = new BoundConfiguration(rendered.applicationYaml(), environment);
         config.bind("runnerscale.webhook", WebhookProperties.class);
         config.bind("runnerscale.api", ApiProperties.class);
@@ -102,6 +105,18 @@ class ApplicationConfigurationTest {
                     .as(variable + " is read as " + property)
                     .isTrue();
         }
+    }
+
+    @org.junit.jupiter.api.Test
+    void anExplicitlyOpenOperatorApiBindsAsOpenWithoutTokens() {
+        Rendered rendered =
+                Charts.render("autoscaler", Values.DEFAULT, Map.of("api.existingSecret", "", "api.open", "true"));
+        Map<String, Object> environment = secretEnvironment(rendered);
+        assertThat(environment).doesNotContainKeys("RUNNERSCALE_API_TOKENS", "RUNNERSCALE_API_TOKEN");
+        ApiProperties api = new BoundConfiguration(rendered.applicationYaml(), environment)
+                .bind("runnerscale.api", ApiProperties.class);
+        assertThat(api.tokens()).isEmpty();
+        assertThat(api.open()).isTrue();
     }
 
     @ParameterizedTest

@@ -90,6 +90,7 @@ class LiveStackTest {
      */
     static final Set<String> GRANTED_AHEAD_OF_THE_CODE = Set.of("get nodes (cluster-wide)");
 
+    static final String WEBHOOK_SECRET = "chart-checks-webhook-secret";
     static final String TEST_CLIENT = "runnerscale-chart-checks";
     static final String RUNNER_NAMESPACE = "runnerscale-runners";
     static final GitHubScope ORGANISATION = GitHubScope.of("example-org", "", 1);
@@ -140,6 +141,10 @@ class LiveStackTest {
                         "--server.port=" + autoscalerPort,
                         "--management.server.port=" + autoscalerManagement,
                         "--runnerscale.github.token=ghp_chart_checks_fake_token",
+                        // with GitHub credentials the local profile refuses its shipped development values
+                        // (LocalDefaultGuard): a webhook secret and the public-repository choice of our own
+                        "--runnerscale.webhook.secrets=" + WEBHOOK_SECRET,
+                        "--runnerscale.webhook.allow-public-repositories=false",
                         "--runnerscale.github.api-url=" + github.baseUrl(),
                         "--logging.level.dev.runnerscale=DEBUG"),
                 Map.of("KUBECONFIG", autoscalerDir.resolve("no-kubeconfig").toString()),
@@ -186,7 +191,7 @@ class LiveStackTest {
      * deleted), a runner pod failing (replaced), plus the intake's other outcomes.
      */
     private void driveTheAutoscaler() {
-        WebhookClient webhooks = new WebhookClient(autoscalerPort, "dev-secret");
+        WebhookClient webhooks = new WebhookClient(autoscalerPort, WEBHOOK_SECRET);
         assertThat(webhooks.deliver(
                                 "ping",
                                 "{\"zen\":\"Design for failure.\",\"hook_id\":1}".getBytes(StandardCharsets.UTF_8))

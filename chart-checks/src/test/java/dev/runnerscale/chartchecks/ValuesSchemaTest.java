@@ -96,6 +96,24 @@ class ValuesSchemaTest {
                     "httpsExcept");
         }
 
+        @Test
+        void refusesAnOperatorApiWithoutATokenUnlessExplicitlyOpen() {
+            // The autoscaler refuses to start without an operator token; the chart says so at install time instead.
+            assertThatThrownBy(() -> render(values -> map(values, "api").put("existingSecret", "")))
+                    .hasMessageContaining("the operator API needs a token")
+                    .hasMessageContaining("api.open=true");
+            String open = render(values -> {
+                map(values, "api").put("existingSecret", "");
+                map(values, "api").put("open", true);
+            });
+            assertThat(open).doesNotContain("RUNNERSCALE_API_TOKENS").contains("open: true");
+        }
+
+        @Test
+        void refusesAnOpenFlagThatIsNotABoolean() {
+            assertRefused(values -> map(values, "api").put("open", "yes"), "open");
+        }
+
         private static String render(Consumer<Map<String, Object>> edit) {
             Map<String, Object> values =
                     Charts.readYaml(Charts.chart("autoscaler").resolve("values.yaml"));

@@ -67,8 +67,11 @@ public final class TaskApiBenchmark {
 
     public static void main(String[] args) throws Exception {
         Map<String, Object> database = EmbeddedDatabase.springProperties("taskapi_benchmark");
-        List<String> appArgs = new ArrayList<>(
-                List.of("--server.port=0", "--taskapi.bootstrap-token=" + BOOTSTRAP, "--spring.main.banner-mode=off"));
+        List<String> appArgs = new ArrayList<>(List.of(
+                "--server.port=0",
+                "--management.server.port=0",
+                "--taskapi.bootstrap-token=" + BOOTSTRAP,
+                "--spring.main.banner-mode=off"));
         database.forEach((key, value) -> appArgs.add("--" + key + "=" + value));
         ConfigurableApplicationContext app =
                 new SpringApplicationBuilder(TaskApiApplication.class).run(appArgs.toArray(String[]::new));

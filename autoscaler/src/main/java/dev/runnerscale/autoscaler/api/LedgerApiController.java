@@ -14,7 +14,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
-/** The operator read API over the ledger (guarded by {@link ApiTokenFilter} when a token is configured). */
+/** The operator read API over the ledger (an operator token is required: {@code security.SecurityConfiguration}). */
 @RestController
 @RequestMapping("/api/v1")
 class LedgerApiController {

@@ -2,6 +2,7 @@ package dev.runnerscale.autoscaler.web;
 
 import dev.runnerscale.autoscaler.jobs.LedgerOverloadedException;
 import dev.runnerscale.autoscaler.jobs.LedgerUnavailableException;
+import org.apache.tomcat.util.http.InvalidParameterException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
@@ -9,6 +10,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
+import org.springframework.security.web.firewall.RequestRejectedException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
@@ -28,6 +30,30 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
         return ResponseEntity.status(e.status())
                 .contentType(MediaType.APPLICATION_PROBLEM_JSON)
                 .body(e.toProblemDetail());
+    }
+
+    /**
+     * Spring Security's firewall checks header and parameter values when they are read, which for most of them is
+     * inside MVC: a refusal there is the client's input too.
+     */
+    @ExceptionHandler(RequestRejectedException.class)
+    ResponseEntity<ProblemDetail> rejected(RequestRejectedException e) {
+        log.debug("request refused by the firewall: {}", e.getMessage());
+        return ResponseEntity.status(HttpStatus.BAD_REQUEST)
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .body(RejectedRequest.problem());
+    }
+
+    /** Tomcat refuses a query parameter it cannot decode (invalid UTF-8) when the handler reads it. */
+    @ExceptionHandler(InvalidParameterException.class)
+    ResponseEntity<ProblemDetail> undecodableParameter(InvalidParameterException e) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(
+                HttpStatus.BAD_REQUEST, "a query parameter is not valid percent-encoded UTF-8");
+        problem.setType(ProblemException.typeUri("invalid-parameter"));
+        problem.setTitle("Invalid parameter");
+        return ResponseEntity.status(HttpStatus.BAD_REQUEST)
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .body(problem);
     }
 
     /** The ledger queue is full: GitHub counts the delivery as failed, and the redelivery job recovers it. */

@@ -105,10 +105,17 @@ class LedgerApiTest extends AutoscalerTestBase {
         }
 
         @Test
-        void theWebhookAndHealthNeedNoToken() {
-            assertThat(client().get("/actuator/health/liveness", null).statusCode())
+        void everyTokenOfARotationIsAccepted() {
+            assertThat(client().get("/api/v1/pools", API_TOKEN).statusCode()).isEqualTo(200);
+            assertThat(client().get("/api/v1/pools", OLD_API_TOKEN).statusCode())
                     .isEqualTo(200);
-            assertThat(client().get("/actuator/health/readiness", null).statusCode())
+        }
+
+        @Test
+        void probesAreOnTheManagementPortAndNeedNoToken() {
+            assertThat(management().get("/actuator/health/liveness", null).statusCode())
+                    .isEqualTo(200);
+            assertThat(management().get("/actuator/health/readiness", null).statusCode())
                     .isEqualTo(200);
         }
     }
@@ -117,7 +124,8 @@ class LedgerApiTest extends AutoscalerTestBase {
     void unknownRoutesAndWrongMethodsAreProblemDetailsToo() {
         assertProblem(client().get("/nothing-here", null), 404);
         assertProblem(client().get("/webhooks/github", null), 405);
-        assertThat(client().get("/actuator/env", null).statusCode()).isEqualTo(404);
+        assertProblem(client().get("/actuator/prometheus", API_TOKEN), 404);
+        assertThat(management().get("/actuator/env", null).statusCode()).isEqualTo(404);
     }
 
     @Test

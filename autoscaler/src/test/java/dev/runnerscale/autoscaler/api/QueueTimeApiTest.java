@@ -204,7 +204,7 @@ class QueueTimeApiTest extends AutoscalerTestBase {
 
     @Test
     void theMetricsAreScrapedUnderTheNamesDashboardsAndAlertsUse() {
-        String scrape = get("/actuator/prometheus").body();
+        String scrape = management().get("/actuator/prometheus", null).body();
         assertThat(scrape)
                 .contains("# TYPE runnerscale_job_wait_stage_seconds histogram")
                 .contains("# TYPE runnerscale_job_queue_wait_seconds histogram")

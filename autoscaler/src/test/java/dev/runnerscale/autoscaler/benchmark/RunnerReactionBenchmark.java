@@ -159,7 +159,7 @@ public final class RunnerReactionBenchmark {
         a.add("--spring.datasource.password=postgres");
         a.add("--runnerscale.webhook.secrets=" + SECRET);
         a.add("--runnerscale.webhook.allowed-owners=acme");
-        a.add("--runnerscale.api.token=bench-token");
+        a.add("--runnerscale.api.tokens=bench-token");
         a.add("--runnerscale.kubernetes.master-url=" + kubernetes.url());
         a.add("--runnerscale.kubernetes.leader-election.enabled=false");
         a.add("--runnerscale.github.api-url=" + gitHub.baseUrl());

@@ -83,7 +83,8 @@ class RunnersApiTest extends AutoscalerTestBase {
         assertThat(pool.get("desired").asInt()).isBetween(2, 5);
         assertThat(pool.get("lastDecision").get("reason").asString()).isNotBlank();
 
-        await().untilAsserted(() -> assertThat(get("/actuator/prometheus").body())
+        await().untilAsserted(() -> assertThat(
+                        management().get("/actuator/prometheus", null).body())
                 .contains(
                         "gha_max_runners{name=\"linux-x64-large\",namespace=\"runnerscale-runners\",pool=\"linux-x64-large\"} 5.0")
                 .contains(
@@ -124,7 +125,9 @@ class RunnersApiTest extends AutoscalerTestBase {
         assertThat(pool.get("idle").asLong()).isZero();
         assertThat(pool.get("busy").asLong()).isZero();
         await().untilAsserted(
-                        () -> assertThat(get("/actuator/prometheus").body())
+                        () -> assertThat(management()
+                                        .get("/actuator/prometheus", null)
+                                        .body())
                                 .contains(
                                         "gha_registered_runners{name=\"linux-x64-large\",namespace=\"runnerscale-runners\",pool=\"linux-x64-large\"} 0.0")
                                 .contains(

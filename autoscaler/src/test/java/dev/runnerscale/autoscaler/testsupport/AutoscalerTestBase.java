@@ -3,6 +3,7 @@ package dev.runnerscale.autoscaler.testsupport;
 import dev.runnerscale.autoscaler.AutoscalerApplication;
 import java.util.concurrent.atomic.AtomicLong;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -18,11 +19,16 @@ public abstract class AutoscalerTestBase {
     public static final String SECRET = "test-secret";
     public static final String OLD_SECRET = "old-secret";
     public static final String API_TOKEN = "operator-token";
+    public static final String OLD_API_TOKEN = "old-operator-token";
 
     private static final AtomicLong JOB_IDS = new AtomicLong(System.nanoTime() % 1_000_000_000L * 1000);
 
     @LocalServerPort
     protected int port;
+
+    /** Actuator's own port (random in tests, 8081 by default): probes and the Prometheus scrape. */
+    @LocalManagementPort
+    protected int managementPort;
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
@@ -38,5 +44,10 @@ public abstract class AutoscalerTestBase {
 
     protected WebhookClient client() {
         return new WebhookClient(port, SECRET);
+    }
+
+    /** A client of the management port (Actuator). */
+    protected WebhookClient management() {
+        return new WebhookClient(managementPort, SECRET);
     }
 }

@@ -14,7 +14,10 @@ public final class TestProperties {
         p.put("runnerscale.webhook.allowed-owners", "acme*,Octocoders");
         p.put("runnerscale.webhook.allowed-repositories", "partner/tools-*");
         p.put("runnerscale.webhook.max-body-size", "64KB");
-        p.put("runnerscale.api.token", AutoscalerTestBase.API_TOKEN);
+        // two operator tokens: a rotation in progress
+        p.put("runnerscale.api.tokens", AutoscalerTestBase.API_TOKEN + "," + AutoscalerTestBase.OLD_API_TOKEN);
+        // Actuator on a random port of its own, as the public port: contexts started side by side never collide
+        p.put("management.server.port", "0");
         p.put("runnerscale.ledger.gauge-refresh", "100ms");
         // Kubernetes: fabric8's mock API server (CRUD) of this JVM; one replica, so no leader election.
         p.put("runnerscale.kubernetes.master-url", KubernetesTestServer.shared().url());

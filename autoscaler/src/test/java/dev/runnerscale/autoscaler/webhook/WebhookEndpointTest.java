@@ -369,7 +369,7 @@ class WebhookEndpointTest extends AutoscalerTestBase {
         client().deliver("workflow_job", Payloads.job(job).action("in_progress").bytes());
         client().deliver("workflow_job", Payloads.job(job).action("completed").bytes());
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-            HttpResponse<String> scrape = client().get("/actuator/prometheus", null);
+            HttpResponse<String> scrape = management().get("/actuator/prometheus", null);
             assertThat(scrape.statusCode()).isEqualTo(200);
             assertThat(scrape.body())
                     .contains("gha_started_jobs_total{")
@@ -391,7 +391,7 @@ class WebhookEndpointTest extends AutoscalerTestBase {
                         Payloads.job(nextJobId()).action("queued").bytes());
         client().get("/api/v1/pools", API_TOKEN);
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-            String scrape = client().get("/actuator/prometheus", null).body();
+            String scrape = management().get("/actuator/prometheus", null).body();
             assertThat(scrape)
                     .contains("runnerscale_webhook_processing_seconds_count{event=\"workflow_job\"")
                     .contains("uri=\"/api/v1/pools\"")

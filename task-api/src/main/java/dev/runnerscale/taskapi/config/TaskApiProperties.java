@@ -3,6 +3,7 @@ package dev.runnerscale.taskapi.config;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import java.time.Duration;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -25,6 +26,8 @@ public record TaskApiProperties(
         @NotNull @Valid @DefaultValue Tombstones tombstones,
         @Nullable String bootstrapToken) {
 
+    private static final Pattern BEARER_TOKEN = Pattern.compile("[A-Za-z0-9\\-._~+/]+=*");
+
     public TaskApiProperties {
         if (maxBodySize != null && (maxBodySize.toBytes() < 1 || maxBodySize.toMegabytes() > 10)) {
             throw new IllegalArgumentException("taskapi.max-body-size must be between 1B and 10MB, was " + maxBodySize);
@@ -39,6 +42,11 @@ public record TaskApiProperties(
             // Never echo the value: it is a secret.
             throw new IllegalArgumentException(
                     "taskapi.bootstrap-token (TASKAPI_BOOTSTRAP_TOKEN) must be 32 to 200 characters long");
+        }
+        if (bootstrapToken != null && !BEARER_TOKEN.matcher(bootstrapToken).matches()) {
+            // Clients send it as "Authorization: Bearer <token>", whose syntax RFC 6750 limits (b64token).
+            throw new IllegalArgumentException("taskapi.bootstrap-token (TASKAPI_BOOTSTRAP_TOKEN) may only contain"
+                    + " letters, digits and - . _ ~ + / (with = at the end), as a bearer token must");
         }
     }
 

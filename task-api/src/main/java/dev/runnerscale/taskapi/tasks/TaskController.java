@@ -2,7 +2,6 @@ package dev.runnerscale.taskapi.tasks;
 
 import dev.runnerscale.taskapi.tokens.Caller;
 import dev.runnerscale.taskapi.web.ApiProblem;
-import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Pattern;
@@ -16,6 +15,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -87,12 +87,12 @@ class TaskController {
 
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<?> create(
-            HttpServletRequest request,
+            @AuthenticationPrincipal Caller caller,
             @RequestHeader(name = ClientTimestamps.HEADER, required = false) @Nullable String clientTimestamp,
             @Valid @RequestBody CreateTaskRequest body) {
         Instant clientTs = timestamps.parse(clientTimestamp);
         UUID id = body.id() != null ? body.id() : UUID.randomUUID();
-        WriteResult result = service.put(Caller.of(request).owner(), id, clientTs, body.content());
+        WriteResult result = service.put(caller.owner(), id, clientTs, body.content());
         if (result instanceof WriteResult.ForeignId) {
             // Distinct from a stale write and without data: the id is taken, by whom is none of the caller's business.
             throw new ApiProblem(
@@ -103,7 +103,7 @@ class TaskController {
 
     @GetMapping
     TaskService.Page list(
-            HttpServletRequest request,
+            @AuthenticationPrincipal Caller caller,
             @RequestParam(required = false) @Nullable String status,
             @RequestParam(defaultValue = "created") String sort,
             @RequestParam(defaultValue = "asc") String direction,
@@ -114,32 +114,32 @@ class TaskController {
         }
         TaskSort order = TaskSort.parse(sort, direction);
         TaskCursor after = cursor == null ? null : TaskCursor.decode(cursor, order);
-        return service.list(Caller.of(request).owner(), status == null ? null : status(status), order, after, limit);
+        return service.list(caller.owner(), status == null ? null : status(status), order, after, limit);
     }
 
     @GetMapping("/{id}")
-    Task get(HttpServletRequest request, @PathVariable UUID id) {
-        return service.find(Caller.of(request).owner(), id).orElseThrow(() -> notFound(id));
+    Task get(@AuthenticationPrincipal Caller caller, @PathVariable UUID id) {
+        return service.find(caller.owner(), id).orElseThrow(() -> notFound(id));
     }
 
     @PutMapping(path = "/{id}", consumes = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<?> replace(
-            HttpServletRequest request,
+            @AuthenticationPrincipal Caller caller,
             @PathVariable UUID id,
             @RequestHeader(name = ClientTimestamps.HEADER, required = false) @Nullable String clientTimestamp,
             @Valid @RequestBody ReplaceTaskRequest body) {
         Instant clientTs = timestamps.parse(clientTimestamp);
-        WriteResult result = service.put(Caller.of(request).owner(), id, clientTs, body.content());
+        WriteResult result = service.put(caller.owner(), id, clientTs, body.content());
         return answer(id, result);
     }
 
     @DeleteMapping("/{id}")
     ResponseEntity<?> delete(
-            HttpServletRequest request,
+            @AuthenticationPrincipal Caller caller,
             @PathVariable UUID id,
             @RequestHeader(name = ClientTimestamps.HEADER, required = false) @Nullable String clientTimestamp) {
         Instant clientTs = timestamps.parse(clientTimestamp);
-        return answer(id, service.delete(Caller.of(request).owner(), id, clientTs));
+        return answer(id, service.delete(caller.owner(), id, clientTs));
     }
 
     private static ResponseEntity<?> answer(UUID id, WriteResult result) {

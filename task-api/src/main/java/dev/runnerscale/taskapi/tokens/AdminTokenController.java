@@ -19,7 +19,7 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
-/** Minting, listing and revoking tokens; requires the {@code admin} scope (checked by the filter). */
+/** Minting, listing and revoking tokens; requires the {@code admin} scope ({@code security.RouteScopes}). */
 @RestController
 @RequestMapping("/admin/tokens")
 class AdminTokenController {

@@ -23,6 +23,11 @@ public enum Scope {
         return value;
     }
 
+    /** The Spring Security authority a token with this scope holds ({@code SCOPE_tasks:read}, as OAuth2 names them). */
+    public String authority() {
+        return "SCOPE_" + value;
+    }
+
     static Optional<Scope> fromValue(String value) {
         return Arrays.stream(values()).filter(s -> s.value.equals(value)).findFirst();
     }

@@ -57,6 +57,17 @@ public class ApiProblem extends RuntimeException {
         return new ApiProblem(HttpStatus.BAD_REQUEST, type, "Bad request", detail);
     }
 
+    /** A request Spring Security's firewall or Tomcat refused before routing; the input is never echoed. */
+    public static ApiProblem rejectedRequest() {
+        return new ApiProblem(
+                HttpStatus.BAD_REQUEST,
+                "rejected-request",
+                "Bad request",
+                "The request was refused before routing: its method, path, headers or parameters contain something"
+                        + " that is not allowed (for example ';', an encoded '/', '\\', '.' or '%', '..', '//' or"
+                        + " control characters).");
+    }
+
     public static ApiProblem notFound(String detail) {
         return new ApiProblem(HttpStatus.NOT_FOUND, "not-found", "Not found", detail);
     }

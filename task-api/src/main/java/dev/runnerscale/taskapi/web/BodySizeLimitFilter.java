@@ -15,7 +15,7 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
-import org.springframework.core.Ordered;
+import org.springframework.boot.security.autoconfigure.web.servlet.SecurityFilterProperties;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
@@ -27,7 +27,9 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * beyond. Bodies within the limit are buffered, so the handler reads them from memory.
  */
 @Component
-@Order(Ordered.HIGHEST_PRECEDENCE + 30)
+// After Spring Security (whose filter has order -100): a request without a valid token is refused before its body
+// is read.
+@Order(SecurityFilterProperties.DEFAULT_FILTER_ORDER + 10)
 class BodySizeLimitFilter extends OncePerRequestFilter {
 
     private final long limit;

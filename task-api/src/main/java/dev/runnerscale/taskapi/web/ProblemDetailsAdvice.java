@@ -2,6 +2,7 @@ package dev.runnerscale.taskapi.web;
 
 import java.util.List;
 import java.util.Map;
+import org.apache.tomcat.util.http.InvalidParameterException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -11,6 +12,7 @@ import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.security.web.firewall.RequestRejectedException;
 import org.springframework.validation.FieldError;
 import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
@@ -32,6 +34,25 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(ApiProblem.class)
     ResponseEntity<ProblemDetail> apiProblem(ApiProblem problem) {
+        return ResponseEntity.status(problem.status()).body(problem.toProblemDetail());
+    }
+
+    /**
+     * Spring Security's firewall checks header and parameter values when they are read, which for most of them is
+     * in argument resolution, inside MVC: a refusal there is the client's input too.
+     */
+    @ExceptionHandler(RequestRejectedException.class)
+    ResponseEntity<ProblemDetail> rejected(RequestRejectedException rejected) {
+        log.debug("Request refused by the firewall: {}", rejected.getMessage());
+        ApiProblem problem = ApiProblem.rejectedRequest();
+        return ResponseEntity.status(problem.status()).body(problem.toProblemDetail());
+    }
+
+    /** Tomcat refuses a query parameter it cannot decode (invalid UTF-8) when the handler reads it. */
+    @ExceptionHandler(InvalidParameterException.class)
+    ResponseEntity<ProblemDetail> undecodableParameter(InvalidParameterException e) {
+        ApiProblem problem =
+                ApiProblem.badRequest("invalid-parameter", "A query parameter is not valid percent-encoded UTF-8.");
         return ResponseEntity.status(problem.status()).body(problem.toProblemDetail());
     }
 

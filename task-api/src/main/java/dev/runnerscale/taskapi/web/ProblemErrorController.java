@@ -3,6 +3,7 @@ package dev.runnerscale.taskapi.web;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.boot.webmvc.error.ErrorController;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
@@ -29,7 +30,10 @@ class ProblemErrorController implements ErrorController {
         Object uri = request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI);
         ApiProblem.instance(uri instanceof String path ? path : request.getRequestURI())
                 .ifPresent(problem::setInstance);
+        // Set here too: a request Tomcat refused itself (TRACE) is dispatched here without passing Spring Security.
         return ResponseEntity.status(status)
+                .header("X-Content-Type-Options", "nosniff")
+                .header(HttpHeaders.CACHE_CONTROL, "no-store")
                 .contentType(MediaType.APPLICATION_PROBLEM_JSON)
                 .body(problem);
     }

@@ -26,10 +26,18 @@ public class ProblemErrorReportValve extends ErrorReportValve {
         if (!ioAllowed.get()) {
             return;
         }
+        if (status == HttpStatus.NOT_IMPLEMENTED.value()) {
+            // Tomcat's answer to CONNECT. A method we do not serve is the client's input, answered 400 as Spring
+            // Security's firewall answers any other such method; a 5xx would count against the error budget.
+            status = HttpStatus.BAD_REQUEST.value();
+            response.setStatus(status);
+        }
         HttpStatus resolved = HttpStatus.resolve(status);
         String title = resolved != null ? resolved.getReasonPhrase() : "Error";
         try {
             response.setContentType("application/problem+json");
+            response.setHeader("X-Content-Type-Options", "nosniff");
+            response.setHeader("Cache-Control", "no-store");
             response.setCharacterEncoding("utf-8");
             Writer writer = response.getReporter();
             if (writer != null) {

@@ -26,7 +26,8 @@ class StartupTest {
 
     /** Starts the real application with the given settings as command-line arguments (highest precedence). */
     private static void start(Map<String, Object> settings) {
-        List<String> args = new ArrayList<>(List.of("--server.port=0", "--spring.main.banner-mode=off"));
+        List<String> args = new ArrayList<>(
+                List.of("--server.port=0", "--management.server.port=0", "--spring.main.banner-mode=off"));
         settings.forEach((key, value) -> args.add("--" + key + "=" + value));
         new SpringApplicationBuilder(TaskApiApplication.class)
                 .run(args.toArray(String[]::new))
@@ -58,6 +59,17 @@ class StartupTest {
                 .satisfies(failure -> assertThat(messages(failure))
                         .contains("taskapi.bootstrap-token")
                         .doesNotContain("short-secret"));
+    }
+
+    @Test
+    void aBootstrapTokenNoBearerHeaderCouldCarryFailsStartUpWithoutEchoingIt() {
+        Map<String, Object> properties = new java.util.HashMap<>(EmbeddedDatabase.springProperties("taskapi_test"));
+        properties.put("taskapi.bootstrap-token", "tapi_with spaces and !characters-0123456789");
+        assertThatThrownBy(() -> start(properties))
+                .satisfies(failure -> assertThat(messages(failure))
+                        .contains("taskapi.bootstrap-token")
+                        .contains("bearer token")
+                        .doesNotContain("with spaces"));
     }
 
     @Nested

@@ -83,6 +83,7 @@ class TwoInstancesConcurrencyTest {
         // test classes' shared context (StructuredLoggingTest reads its log lines).
         List<String> args = new ArrayList<>(List.of(
                 "--server.port=0",
+                "--management.server.port=0",
                 "--taskapi.bootstrap-token=" + BOOTSTRAP,
                 "--spring.jmx.enabled=false",
                 "--spring.main.banner-mode=off",
@@ -122,14 +123,13 @@ class TwoInstancesConcurrencyTest {
         ConfigurableApplicationContext b = startInstance();
         ExecutorService pool = Executors.newFixedThreadPool(THREADS);
         try {
-            String token = client(a)
+            JsonNode minted = client(a)
                     .post("/admin/tokens")
                     .token(BOOTSTRAP)
                     .json("{\"owner\":\"load\",\"scopes\":[\"tasks:read\",\"tasks:write\"]}")
                     .send()
-                    .json()
-                    .path("token")
-                    .asString();
+                    .json();
+            String token = minted.path("token").asString();
             Map<Write, List<ApiClient.Response>> answers = new ConcurrentHashMap<>();
 
             int half = sends.size() / 2;
@@ -179,6 +179,18 @@ class TwoInstancesConcurrencyTest {
                                 .isEqualTo(winner.timestamp());
                     }
                 }
+            }
+
+            // A revocation through one instance holds on the other at once: no instance caches tokens.
+            assertThat(client(a)
+                            .delete("/admin/tokens/" + minted.path("id").asString())
+                            .token(BOOTSTRAP)
+                            .send()
+                            .status())
+                    .isEqualTo(204);
+            for (ApiClient api : List.of(client(b), client(a))) {
+                ApiClient.Response refused = api.get("/tasks").token(token).send();
+                assertThat(refused.isProblem(401)).as(refused.toString()).isTrue();
             }
         } finally {
             pool.shutdownNow();

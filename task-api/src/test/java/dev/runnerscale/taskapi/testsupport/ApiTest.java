@@ -7,6 +7,7 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -32,6 +33,10 @@ public abstract class ApiTest {
     @LocalServerPort
     protected int port;
 
+    /** Actuator's own port (random in tests, 8081 by default): probes and the Prometheus scrape. */
+    @LocalManagementPort
+    protected int managementPort;
+
     @Autowired
     protected JdbcClient jdbc;
 
@@ -40,11 +45,14 @@ public abstract class ApiTest {
 
     protected ApiClient api;
 
+    protected ApiClient management;
+
     @BeforeEach
     void emptyTables() {
         jdbc.sql("TRUNCATE tasks, api_tokens").update();
         tokens.seedBootstrapToken();
         api = new ApiClient(port);
+        management = new ApiClient(managementPort);
     }
 
     protected String token(String owner, Scope... scopes) {

@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.JsonNode;
 
 class OperationsTest extends ApiTest {
@@ -24,14 +26,16 @@ class OperationsTest extends ApiTest {
         }
 
         @Test
-        void livenessAndReadinessProbesAreUpAndNeedNoToken() {
-            assertThat(api.get("/actuator/health/liveness")
+        void livenessAndReadinessProbesAreUpOnTheManagementPortAndNeedNoToken() {
+            assertThat(management
+                            .get("/actuator/health/liveness")
                             .send()
                             .json()
                             .path("status")
                             .asString())
                     .isEqualTo("UP");
-            assertThat(api.get("/actuator/health/readiness")
+            assertThat(management
+                            .get("/actuator/health/readiness")
                             .send()
                             .json()
                             .path("status")
@@ -41,8 +45,38 @@ class OperationsTest extends ApiTest {
 
         @Test
         void onlyHealthInfoAndPrometheusAreExposed() {
-            assertThat(api.get("/actuator/env").send().status()).isEqualTo(404);
-            assertThat(api.get("/actuator/beans").send().status()).isEqualTo(404);
+            assertThat(management.get("/actuator/env").send().status()).isEqualTo(404);
+            assertThat(management.get("/actuator/beans").send().status()).isEqualTo(404);
+            assertThat(management.get("/actuator/info").send().status()).isEqualTo(200);
+        }
+    }
+
+    @Nested
+    class ManagementPort {
+
+        @ParameterizedTest
+        @ValueSource(
+                strings = {
+                    "/actuator",
+                    "/actuator/health",
+                    "/actuator/health/liveness",
+                    "/actuator/health/readiness",
+                    "/actuator/info",
+                    "/actuator/prometheus",
+                    "/actuator/env"
+                })
+        void actuatorIsNotOnThePublicPortEvenWithAToken(String path) {
+            String admin = token("ops", Scope.ADMIN, Scope.TASKS_READ);
+            ApiClient.Response response = api.get(path).token(admin).send();
+            assertThat(response.isProblem(404)).as(response.toString()).isTrue();
+            assertThat(response.body()).doesNotContain("UP").doesNotContain("http_server_requests");
+        }
+
+        @Test
+        void theManagementPortServesNoApi() {
+            String alice = token("alice", Scope.TASKS_READ);
+            assertThat(management.get("/tasks").token(alice).send().status()).isEqualTo(404);
+            assertThat(management.get("/health").send().status()).isEqualTo(404);
         }
     }
 
@@ -52,7 +86,7 @@ class OperationsTest extends ApiTest {
         api.get("/tasks").token(token).send();
         api.get("/tasks").send(); // a 401, which must be counted for error-rate alerts
 
-        String metrics = api.get("/actuator/prometheus").send().body();
+        String metrics = management.get("/actuator/prometheus").send().body();
 
         assertThat(metrics)
                 .contains("http_server_requests_seconds_bucket{")

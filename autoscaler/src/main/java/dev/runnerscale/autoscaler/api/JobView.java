@@ -27,7 +27,8 @@ record JobView(
         String lastDeliveryId,
         Instant firstReceivedAt,
         Instant lastReceivedAt,
-        JobCost cost) {
+        JobCost cost,
+        QueueTimeViews.TimelineView timeline) {
 
     static JobView of(LedgerJob j) {
         return of(j, null);
@@ -35,6 +36,11 @@ record JobView(
 
     /** The row with its cost ({@code null} until the cost of its runner is known). */
     static JobView of(LedgerJob j, JobCost cost) {
+        return of(j, cost, null);
+    }
+
+    /** The row with its cost and its queue-time timeline ({@code null} where the timeline is not wired). */
+    static JobView of(LedgerJob j, JobCost cost, QueueTimeViews.TimelineView timeline) {
         return new JobView(
                 j.id(),
                 j.runId(),
@@ -56,6 +62,7 @@ record JobView(
                 j.lastDeliveryId(),
                 j.firstReceivedAt(),
                 j.lastReceivedAt(),
-                cost);
+                cost,
+                timeline);
     }
 }

@@ -4,6 +4,7 @@ import dev.runnerscale.autoscaler.cost.accounting.CostAccountant;
 import dev.runnerscale.autoscaler.jobs.JobLedger;
 import dev.runnerscale.autoscaler.jobs.PoolJobCounts;
 import dev.runnerscale.autoscaler.pools.PoolsProperties;
+import dev.runnerscale.autoscaler.queuetime.recording.QueueTimes;
 import dev.runnerscale.autoscaler.runners.RunnerReconciler;
 import java.util.List;
 import java.util.Map;
@@ -25,24 +26,34 @@ class LedgerApiController {
     private final PoolsProperties pools;
     private final ObjectProvider<RunnerReconciler> runners;
     private final ObjectProvider<CostAccountant> costs;
+    private final ObjectProvider<QueueTimes> queueTimes;
 
     LedgerApiController(
             JobLedger ledger,
             PoolsProperties pools,
             ObjectProvider<RunnerReconciler> runners,
-            ObjectProvider<CostAccountant> costs) {
+            ObjectProvider<CostAccountant> costs,
+            ObjectProvider<QueueTimes> queueTimes) {
         this.ledger = ledger;
         this.pools = pools;
         this.runners = runners;
         this.costs = costs;
+        this.queueTimes = queueTimes;
     }
 
     @GetMapping("/jobs/{id}")
     JobView job(@PathVariable long id) {
         CostAccountant accountant = costs.getIfAvailable();
+        QueueTimes times = queueTimes.getIfAvailable();
         return ledger.find(id)
                 .map(j -> JobView.of(
-                        j, accountant == null ? null : accountant.costOf(id).orElse(null)))
+                        j,
+                        accountant == null ? null : accountant.costOf(id).orElse(null),
+                        times == null
+                                ? null
+                                : times.job(id)
+                                        .map(QueueTimeViews.TimelineView::of)
+                                        .orElse(null)))
                 .orElseThrow(() -> new JobNotFoundException(id));
     }
 
@@ -58,7 +69,9 @@ class LedgerApiController {
                 .filter(p -> p.name().equals(name))
                 .findFirst()
                 .orElseThrow(() -> new PoolNotFoundException(name));
-        return view(pool, ledger.countsByPool());
+        PoolView view = view(pool, ledger.countsByPool());
+        QueueTimes times = queueTimes.getIfAvailable();
+        return times == null ? view : view.withQueueTime(QueueTimeViews.QueueTimeView.of(times.pool(name)));
     }
 
     private PoolView view(PoolsProperties.Pool pool, Map<String, PoolJobCounts> counts) {

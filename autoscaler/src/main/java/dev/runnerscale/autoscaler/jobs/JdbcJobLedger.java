@@ -234,6 +234,16 @@ public class JdbcJobLedger implements JobLedger {
     }
 
     @Override
+    public List<LedgerJob> stuckJobs(Instant now, int limit) {
+        return jdbc.query("""
+                        SELECT * FROM workflow_jobs
+                        WHERE status_rank = 1 AND NOT refused AND pool IS NOT NULL AND stuck_at <= ?
+                        ORDER BY stuck_at, id
+                        LIMIT ?
+                        """, jobMapper, OffsetDateTime.ofInstant(now, ZoneOffset.UTC), limit);
+    }
+
+    @Override
     public List<RunningJob> inProgressJobs() {
         return jdbc.query("""
                 SELECT pool, runner_name FROM workflow_jobs

@@ -27,6 +27,15 @@ public interface JobLedger {
     List<LedgerJob> unfinishedSince(Instant cutoff, int limit);
 
     /**
+     * Jobs still queued that the stuck-demand detector flagged (see {@code queuetime}) at or before {@code now}, first
+     * flagged first: the missed-event repair checks them against GitHub before anything else. Empty for a ledger
+     * without the timeline.
+     */
+    default List<LedgerJob> stuckJobs(Instant now, int limit) {
+        return List.of();
+    }
+
+    /**
      * Jobs of our pools (not refused) now {@code in_progress}, each with the name of the runner it runs on (null while
      * no delivery named it): read on every reconcile pass, so only pool and runner name are fetched.
      */

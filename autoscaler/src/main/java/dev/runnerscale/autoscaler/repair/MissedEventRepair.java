@@ -13,12 +13,15 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +38,10 @@ import org.slf4j.LoggerFactory;
  * ends (another organisation's installation goes on). An outage (5xx, timeout, open circuit) or our own pace limiter
  * ends the pass: GitHub's health and our pace are one for all jobs. The next pass is the retry. Not thread-safe: one
  * scheduler thread.
+ *
+ * <p>Queued jobs the stuck-demand detector flagged ({@link JobLedger#stuckJobs}) are looked at first, before the
+ * unchanged ones: whether GitHub still holds them as queued is what the alarm needs to know. Like every job, a
+ * flagged job found unchanged is not asked again within the threshold.
  */
 public final class MissedEventRepair {
 
@@ -111,8 +118,18 @@ public final class MissedEventRepair {
         Instant cutoff = now.minus(settings.threshold());
         recentlyChecked.values().removeIf(checkedAt -> !checkedAt.isAfter(cutoff));
         setAside.values().removeIf(until -> !until.isAfter(now));
-        List<LedgerJob> candidates =
-                ledger.unfinishedSince(cutoff, settings.batchSize() + recentlyChecked.size() + setAside.size());
+        // Jobs the stuck-demand detector flagged come first, whatever their age: an alarm is raised on them, and a
+        // missed delivery is the first thing to rule out. Then the jobs unchanged for the threshold, oldest first.
+        List<LedgerJob> stuck = ledger.stuckJobs(now, settings.batchSize());
+        Set<Long> stuckIds = new HashSet<>();
+        List<LedgerJob> candidates = new ArrayList<>(stuck);
+        stuck.forEach(j -> stuckIds.add(j.id()));
+        for (LedgerJob job :
+                ledger.unfinishedSince(cutoff, settings.batchSize() + recentlyChecked.size() + setAside.size())) {
+            if (!stuckIds.contains(job.id())) {
+                candidates.add(job);
+            }
+        }
         Tally t = new Tally();
         for (LedgerJob job : candidates) {
             if (t.checked >= settings.batchSize()) {
@@ -195,6 +212,14 @@ public final class MissedEventRepair {
                 t.unchanged++;
                 count(RepairOutcome.UNCHANGED);
                 recentlyChecked.put(job.id(), now);
+                if (stuckIds.contains(job.id())) {
+                    log.info(
+                            "stuck job {} of {}/{} is {} on GitHub too: no delivery was missed",
+                            job.id(),
+                            job.owner(),
+                            job.repository(),
+                            job.status().wire());
+                }
             }
         }
         if (t.held > 0) {

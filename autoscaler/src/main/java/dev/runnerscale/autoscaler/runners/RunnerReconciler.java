@@ -255,10 +255,19 @@ public class RunnerReconciler {
         Instant now = clock.instant();
         PoolObservation observed = observer.observe(pool, demand, now);
         ScalingDecision decision = policy.decide(observed.snapshot());
-        Instant requeue = act(pool, observed, decision, synced, now);
+        RunnerLifecycleListener.PoolPass pass = new RunnerLifecycleListener.PoolPass(
+                pool, observed.counts(), observed.pods(), observed.runners(), decision, now);
+        Instant requeue;
+        try {
+            requeue = act(pool, observed, decision, synced, now);
+        } catch (KubernetesRunnerFleet.RefusedException e) {
+            // the pass saw the pool's demand and decided: a pool the API server refuses is what the stuck-demand
+            // detector is for, so the listeners hear of it as of any other pass
+            listeners.passed(pass);
+            throw e;
+        }
         board.update(view.status(observed, decision));
-        listeners.passed(new RunnerLifecycleListener.PoolPass(
-                pool, observed.counts(), observed.pods(), observed.runners(), decision, now));
+        listeners.passed(pass);
         return requeue;
     }
 

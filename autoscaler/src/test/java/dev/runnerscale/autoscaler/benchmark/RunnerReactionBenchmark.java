@@ -2,6 +2,7 @@ package dev.runnerscale.autoscaler.benchmark;
 
 import dev.runnerscale.autoscaler.AutoscalerApplication;
 import dev.runnerscale.autoscaler.pools.PoolsProperties.GitHubScope;
+import dev.runnerscale.autoscaler.runners.RunnerPodFactory;
 import dev.runnerscale.autoscaler.testsupport.EmbeddedDatabase;
 import dev.runnerscale.autoscaler.testsupport.GitHubWireMock;
 import dev.runnerscale.autoscaler.testsupport.Kubelet;
@@ -21,10 +22,14 @@ import java.util.Locale;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.SpringApplication;
 import org.springframework.context.ConfigurableApplicationContext;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Reaction time of the real application from a signed {@code queued} delivery to the runner pod's create accepted by
@@ -36,8 +41,8 @@ import org.springframework.context.ConfigurableApplicationContext;
  * <p>Per job, one at a time with free capacity (max 50, and each pod is gone before the next job): the clock starts
  * when the delivery is sent (so it includes the signature check, the ledger commit and the 202), and stops when the
  * API server's dispatcher hands back the {@code 201} of the pod's {@code POST} (a hook in the mock server, before the
- * response is written). Then the job's {@code completed} delivery is sent, the kubelet runs the registered pod and
- * lets it succeed, and the autoscaler deletes it. Bounded: 1,000 jobs (after 100 warm-up) and 5 minutes.
+ * response is written). Then the kubelet runs the registered pod, GitHub's {@code completed} delivery naming its
+ * runner is sent (the runner worked: its exit is no failure), the pod succeeds and the autoscaler deletes it. Bounded: 1,000 jobs (after 100 warm-up) and 5 minutes.
  *
  * <p>Run: {@code ./mvnw -B -q -pl autoscaler test-compile exec:java -Dexec.classpathScope=test
  * -Dexec.mainClass=dev.runnerscale.autoscaler.benchmark.RunnerReactionBenchmark [-Dexec.args="1000"]}
@@ -46,6 +51,7 @@ public final class RunnerReactionBenchmark {
 
     private static final String NAMESPACE = "runnerscale-runners";
     private static final String SECRET = "bench-secret";
+    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     public static void main(String[] args) throws Exception {
         int jobs = args.length > 0 ? Integer.parseInt(args[0]) : 1_000;
@@ -67,14 +73,25 @@ public final class RunnerReactionBenchmark {
         });
         KubernetesClient client = kubernetes.client();
         Kubelet kubelet = new Kubelet(client, NAMESPACE);
-        // The runner takes its job and exits at once: the pod succeeds and is deleted, freeing its slot.
-        kubelet.onRunning(pod -> kubelet.succeed(pod.getMetadata().getName()));
+        // The runner takes its job and exits at once: GitHub's completed delivery names the runner (so the ledger
+        // knows the runner worked and its exit feeds no failure back-off), then the pod succeeds and is deleted.
+        AtomicLong currentJob = new AtomicLong();
+        AtomicReference<WebhookClient> hooks = new AtomicReference<>();
+        kubelet.onRunning(pod -> {
+            String runner = pod.getMetadata().getAnnotations().get(RunnerPodFactory.RUNNER_NAME_ANNOTATION);
+            ObjectNode completed =
+                    Payloads.job(currentJob.get()).action("completed").node();
+            ((ObjectNode) completed.get("workflow_job")).put("runner_name", runner);
+            hooks.get().deliver("workflow_job", JSON.writeValueAsBytes(completed));
+            kubelet.succeed(pod.getMetadata().getName());
+        });
 
         int port = freePort();
         ConfigurableApplicationContext app = SpringApplication.run(
                 AutoscalerApplication.class,
                 arguments(port, postgres, gitHub, kubernetes).toArray(String[]::new));
         WebhookClient webhooks = new WebhookClient(port, SECRET);
+        hooks.set(webhooks);
         try {
             long deadline = System.nanoTime() + budget.toNanos();
             long firstJob = System.currentTimeMillis() * 1000;
@@ -84,6 +101,7 @@ public final class RunnerReactionBenchmark {
                     started = System.nanoTime();
                 }
                 long jobId = firstJob + warmup + i;
+                currentJob.set(jobId);
                 podCreates.clear();
                 long sentAt = System.nanoTime();
                 HttpResponse<String> accepted =
@@ -99,8 +117,6 @@ public final class RunnerReactionBenchmark {
                 if (i >= 0) {
                     latencies[i] = createdAt - sentAt;
                 }
-                webhooks.deliver(
-                        "workflow_job", Payloads.job(jobId).action("completed").bytes());
                 // Each job finds free capacity and an idle loop: wait until its pod is gone.
                 while (!client.pods().inNamespace(NAMESPACE).list().getItems().isEmpty()) {
                     if (System.nanoTime() > deadline) {

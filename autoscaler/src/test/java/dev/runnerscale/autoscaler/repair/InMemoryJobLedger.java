@@ -25,6 +25,23 @@ final class InMemoryJobLedger implements JobLedger {
 
     static final String POOL = "pool-a";
     private final Map<Long, LedgerJob> jobs = new ConcurrentHashMap<>();
+    private final Map<Long, Instant> stuck = new ConcurrentHashMap<>();
+
+    /** What the stuck-demand detector does to the ledger: flags a queued job once. */
+    void flagStuck(long jobId, Instant at) {
+        stuck.putIfAbsent(jobId, at);
+    }
+
+    @Override
+    public List<LedgerJob> stuckJobs(Instant now, int limit) {
+        return stuck.entrySet().stream()
+                .filter(e -> !e.getValue().isAfter(now))
+                .sorted(Map.Entry.<Long, Instant>comparingByValue().thenComparing(Map.Entry.comparingByKey()))
+                .map(e -> jobs.get(e.getKey()))
+                .filter(j -> j != null && !j.refused() && j.status() == JobStatus.QUEUED)
+                .limit(limit)
+                .toList();
+    }
 
     /** Accepts a delivery (what the webhook path does), creating the job when new. */
     LedgerJob record(JobObservation o) {

@@ -15,4 +15,9 @@ class InMemoryMissedEventRepairTest extends MissedEventRepairScenarios {
     void deliver(JobLedger ledger, JobObservation delivery) {
         ((InMemoryJobLedger) ledger).record(delivery);
     }
+
+    @Override
+    void flagStuck(JobLedger ledger, long jobId, java.time.Instant at) {
+        ((InMemoryJobLedger) ledger).flagStuck(jobId, at);
+    }
 }

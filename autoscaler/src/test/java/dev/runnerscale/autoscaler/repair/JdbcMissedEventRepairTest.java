@@ -4,6 +4,9 @@ import dev.runnerscale.autoscaler.jobs.JdbcJobLedger;
 import dev.runnerscale.autoscaler.jobs.JobDelivery;
 import dev.runnerscale.autoscaler.jobs.JobLedger;
 import dev.runnerscale.autoscaler.jobs.JobObservation;
+import dev.runnerscale.autoscaler.queuetime.StuckReason;
+import dev.runnerscale.autoscaler.queuetime.recording.JdbcQueueTimes;
+import java.time.Instant;
 import java.util.List;
 import org.springframework.beans.factory.annotation.Autowired;
 
@@ -16,6 +19,9 @@ class JdbcMissedEventRepairTest extends MissedEventRepairScenarios {
     @Autowired
     JdbcJobLedger jdbcLedger;
 
+    @Autowired
+    JdbcQueueTimes queueTimes;
+
     @Override
     JobLedger newLedger() {
         return jdbcLedger;
@@ -24,5 +30,10 @@ class JdbcMissedEventRepairTest extends MissedEventRepairScenarios {
     @Override
     void deliver(JobLedger ledger, JobObservation delivery) {
         jdbcLedger.record(List.of(new JobDelivery(delivery.deliveryId(), "queued", delivery, POOL, false)));
+    }
+
+    @Override
+    void flagStuck(JobLedger ledger, long jobId, Instant at) {
+        queueTimes.markStuck(jobId, StuckReason.IDLE_RUNNER_UNUSED, at);
     }
 }

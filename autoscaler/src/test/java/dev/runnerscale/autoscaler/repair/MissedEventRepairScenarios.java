@@ -55,6 +55,9 @@ abstract class MissedEventRepairScenarios extends AutoscalerTestBase {
     /** Accepts a {@code workflow_job} delivery into the ledger, as the webhook path does. */
     abstract void deliver(JobLedger ledger, JobObservation delivery);
 
+    /** The stuck-demand detector flags the queued job at {@code at}. */
+    abstract void flagStuck(JobLedger ledger, long jobId, Instant at);
+
     JobLedger ledger;
     GitHubClients clients;
     MissedEventRepair repair;
@@ -178,6 +181,30 @@ abstract class MissedEventRepairScenarios extends AutoscalerTestBase {
 
             repair.repairOnce();
             assertThat(job(ids[2]).status()).isEqualTo(JobStatus.COMPLETED);
+        }
+
+        @Test
+        void aJobTheStuckDemandDetectorFlaggedIsCheckedFirstWhateverItsAge() {
+            setUpWith(Map.of("runnerscale.github.repair.batch-size", "1"));
+            long old = nextJobId();
+            long stuck = nextJobId();
+            queuedDelivery(old, t0.minus(Duration.ofMinutes(30)));
+            queuedDelivery(stuck, t0.minus(Duration.ofMinutes(6)));
+            github.stubJob(OWNER, REPO, JobFixture.completed(old, t0.minus(Duration.ofMinutes(30)), t0, LABELS));
+            github.stubJob(OWNER, REPO, JobFixture.queued(stuck, t0.minus(Duration.ofMinutes(6)), LABELS));
+            flagStuck(ledger, stuck, t0.minus(Duration.ofSeconds(30)));
+
+            RepairPass pass = repair.repairOnce();
+
+            assertThat(pass.checked()).isEqualTo(1);
+            assertThat(pass.unchanged()).isEqualTo(1); // queued on GitHub too: the wait is real
+            assertThat(github.requestCount(jobPath(stuck))).isEqualTo(1);
+            assertThat(github.requestCount(jobPath(old))).isZero();
+
+            // checked once within the threshold, like every job: the next pass goes on with the others
+            repair.repairOnce();
+            assertThat(github.requestCount(jobPath(stuck))).isEqualTo(1);
+            assertThat(job(old).status()).isEqualTo(JobStatus.COMPLETED);
         }
     }
 

@@ -80,7 +80,8 @@ class FleetScenariosTest {
 
     /** Generous: on two shared cores a first registration (installation lookup, token, JIT) can take seconds. */
     private static ConditionFactory await() {
-        return Awaitility.await().atMost(Duration.ofSeconds(30));
+        // 60 s: on a machine shared by several builds a pass over the fleet can wait long for a core
+        return Awaitility.await().atMost(Duration.ofSeconds(60));
     }
 
     private static PoolStatus status(FleetWorld.Replica replica, FleetWorld world, String pool) {

@@ -16,6 +16,7 @@ import dev.runnerscale.autoscaler.runners.KubernetesRunnerFleet;
 import dev.runnerscale.autoscaler.runners.PoolStatusBoard;
 import dev.runnerscale.autoscaler.runners.ReconcileLoop;
 import dev.runnerscale.autoscaler.runners.RunnerEvents;
+import dev.runnerscale.autoscaler.runners.RunnerLifecycleListener;
 import dev.runnerscale.autoscaler.runners.RunnerMetrics;
 import dev.runnerscale.autoscaler.runners.RunnerNames;
 import dev.runnerscale.autoscaler.runners.RunnerPodFactory;
@@ -78,6 +79,7 @@ public final class FleetWorld implements AutoCloseable {
     private final Map<String, String> githubSettings;
     private final List<Replica> replicas = new CopyOnWriteArrayList<>();
     private final Set<String> neverOnline = ConcurrentHashMap.newKeySet();
+    private final List<Function<Replica, RunnerLifecycleListener>> listeners = new CopyOnWriteArrayList<>();
     private volatile boolean takeJobs;
     private volatile boolean completeJobs;
     private volatile dev.runnerscale.autoscaler.aws.AutoScalingGroupCapacity autoScaling;
@@ -265,6 +267,14 @@ public final class FleetWorld implements AutoCloseable {
 
     // ---- replicas
 
+    /**
+     * Every replica started after this call tells a listener of its own (made by {@code listener} for it) after each
+     * pass and of every pod it creates, registers and removes: features beside the reconciler (queue time, cost).
+     */
+    public void onEveryReplica(Function<Replica, RunnerLifecycleListener> listener) {
+        listeners.add(listener);
+    }
+
     /** A reconciler replica: its own Kubernetes and GitHub clients, reconciler and loop, always leading. Started. */
     public Replica startReplica() {
         return startReplica(this.pools);
@@ -353,7 +363,11 @@ public final class FleetWorld implements AutoCloseable {
                     board,
                     new RunnerMetrics(registry, configured, board),
                     clock,
-                    List.of(new dev.runnerscale.autoscaler.cost.accounting.RunnerCostListener(costs)),
+                    java.util.stream.Stream.concat(
+                                    java.util.stream.Stream.of(
+                                            new dev.runnerscale.autoscaler.cost.accounting.RunnerCostListener(costs)),
+                                    listeners.stream().map(l -> l.apply(this)))
+                            .toList(),
                     nodeCapacity);
             org.awaitility.Awaitility.await("node informer synced")
                     .atMost(java.time.Duration.ofSeconds(30))

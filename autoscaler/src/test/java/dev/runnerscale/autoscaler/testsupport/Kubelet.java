@@ -4,6 +4,7 @@ import dev.runnerscale.autoscaler.runners.RunnerPodFactory;
 import io.fabric8.kubernetes.api.model.ContainerStateBuilder;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.NodeSelectorRequirement;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -17,9 +18,11 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -58,11 +61,14 @@ public final class Kubelet implements AutoCloseable {
     private final Watch podWatch;
     private final Watch secretWatch;
     private volatile boolean holdPending;
+    private volatile boolean holdStart;
+    private volatile String node;
+    private volatile Clock clock;
+    private final Map<String, java.time.Instant> nodesAdded = new ConcurrentHashMap<>();
     private volatile boolean closed;
     private volatile boolean schedules;
     private volatile Consumer<Pod> onRunning = pod -> {};
     private volatile java.util.function.Predicate<Pod> runnerDone = pod -> false;
-    private final java.time.Clock clock;
 
     /** One scheduler for every kubelet of the JVM: two must not both fill a node's last room. */
     private static final Object SCHEDULER = new Object();
@@ -168,6 +174,57 @@ public final class Kubelet implements AutoCloseable {
         }
     }
 
+    /** Stamps the pods' times (scheduled, started, finished) and new nodes with this clock (default: wall time). */
+    public void clock(Clock clock) {
+        this.clock = clock;
+    }
+
+    /**
+     * The scheduler binds every pod to this node before it can start ({@code spec.nodeName} and a {@code PodScheduled}
+     * condition at the clock's time); null (the default) leaves pods unbound, as before.
+     */
+    public void bindTo(String nodeName) {
+        this.node = nodeName;
+        wakeAll();
+    }
+
+    /** While held, bound pods do not start (the image is being pulled). */
+    public void holdStart(boolean hold) {
+        this.holdStart = hold;
+        if (!hold) {
+            wakeAll();
+        }
+    }
+
+    /**
+     * A node joins the cluster now, by this kubelet's clock: what Karpenter or an Auto Scaling group adds. The mock API
+     * server stamps the node with its own wall time, so the kubelet remembers when, on its clock, the node came
+     * ({@link #nodeCreatedAt}).
+     */
+    public Node addNode(String name) {
+        nodesAdded.put(name, clock.instant());
+        return client.nodes()
+                .resource(new NodeBuilder()
+                        .withNewMetadata()
+                        .withName(name)
+                        .endMetadata()
+                        .build())
+                .create();
+    }
+
+    /** When a node was added, by this kubelet's clock (empty for a node it did not add). */
+    public Optional<java.time.Instant> nodeCreatedAt(String name) {
+        return Optional.ofNullable(nodesAdded.get(name));
+    }
+
+    private void wakeAll() {
+        client.pods()
+                .inNamespace(namespace)
+                .list()
+                .getItems()
+                .forEach(p -> work(() -> maybeStart(p.getMetadata().getName())));
+    }
+
     /** Called (on the kubelet's thread) after a pod became Running: the test's runner takes a job here. */
     public void onRunning(Consumer<Pod> callback) {
         this.onRunning = callback;
@@ -198,13 +255,20 @@ public final class Kubelet implements AutoCloseable {
         if (phase != null && !"Pending".equals(phase)) {
             return;
         }
-        if (schedules
-                && (pod.getSpec().getNodeName() == null
-                        || pod.getSpec().getNodeName().isBlank())) {
+        String bindTo = node;
+        boolean unbound = pod.getSpec().getNodeName() == null
+                || pod.getSpec().getNodeName().isBlank();
+        if (unbound && bindTo != null) {
+            // the test names the node (a queue-time scenario's old or new node): no fitting is played
+            bindDirectly(podName, bindTo);
+        } else if (unbound && schedules) {
             pod = schedule(pod);
             if (pod == null || pod.getSpec().getNodeName() == null) {
                 return; // Unschedulable: tried again on the next resync
             }
+        }
+        if (holdStart) {
+            return;
         }
         boolean skipped = RunnerPodFactory.REGISTRATION_SKIPPED.equals(
                 pod.getMetadata().getAnnotations().get(RunnerPodFactory.REGISTRATION_ANNOTATION));
@@ -440,6 +504,37 @@ public final class Kubelet implements AutoCloseable {
                         .build());
     }
 
+    /** Binds to the node {@link #bindTo} names, without looking at it (the scheduler is off). */
+    private void bindDirectly(String podName, String nodeName) {
+        String now = clock.instant().toString();
+        var resource = client.pods().inNamespace(namespace).withName(podName);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                resource.edit(pod -> new PodBuilder(pod)
+                        .editSpec()
+                        .withNodeName(nodeName)
+                        .endSpec()
+                        .editOrNewStatus()
+                        .withPhase("Pending")
+                        .addNewCondition()
+                        .withType("PodScheduled")
+                        .withStatus("True")
+                        .withLastTransitionTime(now)
+                        .endCondition()
+                        .endStatus()
+                        .build());
+                return;
+            } catch (KubernetesClientException e) {
+                if (e.getCode() == 404) {
+                    return;
+                }
+                if (e.getCode() != 409 || attempt == 10) {
+                    throw e;
+                }
+            }
+        }
+    }
+
     /** The runner ran its job and exited 0: the pod ends Succeeded (a native sidecar is stopped with it). */
     public Pod succeed(String podName) {
         return runnerExits(podName, 0, "Completed", null);
@@ -498,8 +593,10 @@ public final class Kubelet implements AutoCloseable {
                     .withPhase(phase)
                     .withReason(podReason)
                     .withStartTime(startTime(pod, now))
-                    .withContainerStatuses(
-                            containerStatus(pod, RunnerPodFactory.RUNNER_CONTAINER, terminated(exitCode, reason, now)));
+                    .withContainerStatuses(containerStatus(
+                            pod,
+                            RunnerPodFactory.RUNNER_CONTAINER,
+                            terminated(exitCode, reason, now, runnerStartedAt(pod))));
             if (hasSidecar(pod)) {
                 // the kubelet stops a native sidecar once the main containers ended; its exit does not set the phase
                 status.withInitContainerStatuses(containerStatus(pod, "dind", terminated(0, "Completed", now)));
@@ -543,13 +640,32 @@ public final class Kubelet implements AutoCloseable {
     }
 
     private static io.fabric8.kubernetes.api.model.ContainerState terminated(int exitCode, String reason, String now) {
+        return terminated(exitCode, reason, now, null);
+    }
+
+    /** As the kubelet reports an ended container: with the time it had started, when it ran. */
+    private static io.fabric8.kubernetes.api.model.ContainerState terminated(
+            int exitCode, String reason, String now, String startedAt) {
         return new ContainerStateBuilder()
                 .withNewTerminated()
                 .withExitCode(exitCode)
                 .withReason(reason)
+                .withStartedAt(startedAt)
                 .withFinishedAt(now)
                 .endTerminated()
                 .build();
+    }
+
+    private static String runnerStartedAt(Pod pod) {
+        if (pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null) {
+            return null;
+        }
+        return pod.getStatus().getContainerStatuses().stream()
+                .filter(s -> RunnerPodFactory.RUNNER_CONTAINER.equals(s.getName()))
+                .filter(s -> s.getState() != null && s.getState().getRunning() != null)
+                .map(s -> s.getState().getRunning().getStartedAt())
+                .findFirst()
+                .orElse(null);
     }
 
     private static io.fabric8.kubernetes.api.model.ContainerStatus containerStatus(

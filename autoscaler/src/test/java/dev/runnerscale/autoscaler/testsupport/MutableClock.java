@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class MutableClock extends Clock {
 
     private final AtomicReference<Instant> base;
-    private final boolean ticking;
+    private volatile boolean ticking;
 
     public MutableClock(Instant start) {
         this(start, false);
@@ -29,6 +29,17 @@ public final class MutableClock extends Clock {
     /** Wall time, plus whatever the test advanced it by. */
     public static MutableClock ticking() {
         return new MutableClock(Instant.EPOCH, true);
+    }
+
+    /**
+     * Stops a ticking clock where it is: from now on it moves only when advanced, so that durations a test makes are
+     * exact whatever the machine's load.
+     */
+    public synchronized void freeze() {
+        if (ticking) {
+            base.set(instant());
+            ticking = false;
+        }
     }
 
     public void advance(Duration d) {

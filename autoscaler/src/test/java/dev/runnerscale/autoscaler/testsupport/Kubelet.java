@@ -66,6 +66,8 @@ public final class Kubelet implements AutoCloseable {
     private volatile Clock clock;
     private final Map<String, java.time.Instant> nodesAdded = new ConcurrentHashMap<>();
     private volatile boolean closed;
+    private final java.util.concurrent.atomic.AtomicInteger failedResyncs =
+            new java.util.concurrent.atomic.AtomicInteger();
     private volatile boolean schedules;
     private volatile Consumer<Pod> onRunning = pod -> {};
     private volatile java.util.function.Predicate<Pod> runnerDone = pod -> false;
@@ -117,11 +119,14 @@ public final class Kubelet implements AutoCloseable {
         });
         worker.scheduleWithFixedDelay(
                 () -> {
+                    // never let one failed round end the resync: a ScheduledExecutorService silently cancels a task
+                    // that throws, and every pod after it would wait forever (a 409 of a racing update, a mock-server
+                    // hiccup under load); the next round retries
                     try {
                         resync();
-                    } catch (KubernetesClientException e) {
+                    } catch (RuntimeException e) {
                         if (!closed) {
-                            throw e;
+                            failedResyncs.incrementAndGet();
                         }
                     }
                 },

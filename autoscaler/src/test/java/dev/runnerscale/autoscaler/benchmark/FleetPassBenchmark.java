@@ -70,7 +70,15 @@ public final class FleetPassBenchmark {
     private static void passTime(KubernetesTestServer server, GitHubWireMock gitHub, int passes) throws Exception {
         gitHub.fake().reset();
         try (FleetWorld world = new FleetWorld(
-                server, gitHub, FleetPassBenchmark::fleet, "github-sync-interval", "5s", "min-pass-interval", "0s")) {
+                server,
+                gitHub,
+                FleetPassBenchmark::fleet,
+                false,
+                "github-sync-interval",
+                "5s",
+                "min-pass-interval",
+                "0s")) {
+            addNodes(world, POOLS * 10);
             // runners take a job and keep it: half the pool's runners end up busy, the rest idle
             for (int p = 0; p < POOLS; p++) {
                 world.queue("pool-" + p, 5);
@@ -126,16 +134,35 @@ public final class FleetPassBenchmark {
                 .count();
     }
 
+    /**
+     * Spot nodes with room for {@code runners} runner pods (1 CPU, 2 GiB each; seven fit a node): the world's kubelets
+     * bind a pod only to a node that fits it. Named per world, since every world of the run shares one API server.
+     */
+    private static void addNodes(FleetWorld world, int runners) {
+        for (int n = 0; n < (runners + 6) / 7 + 1; n++) {
+            world.addNode(
+                    "bench-" + world.id + "-" + n + ".ec2.internal",
+                    "m5.2xlarge",
+                    "us-east-1a",
+                    "use1-az4",
+                    "spot",
+                    "7910m",
+                    "30Gi");
+        }
+    }
+
     private static void callsPerHour(KubernetesTestServer server, GitHubWireMock gitHub, boolean busy) {
         gitHub.fake().reset();
         try (FleetWorld world = new FleetWorld(
                 server,
                 gitHub,
                 FleetPassBenchmark::fleet,
+                false,
                 "github-sync-interval",
                 "5s",
                 "github-idle-sync-interval",
                 "5m")) {
+            addNodes(world, POOLS * 10);
             if (busy) {
                 world.runnersTakeJobs(true);
             }

@@ -3,7 +3,7 @@ package dev.runnerscale.autoscaler.security;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.runnerscale.autoscaler.testsupport.AutoscalerTestBase;
-import dev.runnerscale.autoscaler.testsupport.RawHttp;
+import dev.runnerscale.testkit.RawHttp;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.runnerscale.autoscaler.testsupport.AutoscalerTestBase;
 import dev.runnerscale.autoscaler.testsupport.Payloads;
-import dev.runnerscale.autoscaler.testsupport.RawHttp;
-import dev.runnerscale.autoscaler.testsupport.RequestFuzzer;
+import dev.runnerscale.testkit.RawHttp;
+import dev.runnerscale.testkit.RequestFuzzer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;

@@ -3,10 +3,10 @@ package dev.runnerscale.autoscaler.security;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.runnerscale.autoscaler.testsupport.AutoscalerTestBase;
-import dev.runnerscale.autoscaler.testsupport.PathVariants;
 import dev.runnerscale.autoscaler.testsupport.Payloads;
-import dev.runnerscale.autoscaler.testsupport.RawHttp;
 import dev.runnerscale.autoscaler.testsupport.WebhookClient;
+import dev.runnerscale.testkit.PathVariants;
+import dev.runnerscale.testkit.RawHttp;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;

@@ -3,9 +3,9 @@ package dev.runnerscale.taskapi.security;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.runnerscale.taskapi.testsupport.ApiTest;
-import dev.runnerscale.taskapi.testsupport.PathVariants;
-import dev.runnerscale.taskapi.testsupport.RawHttp;
 import dev.runnerscale.taskapi.tokens.Scope;
+import dev.runnerscale.testkit.PathVariants;
+import dev.runnerscale.testkit.RawHttp;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;

@@ -3,9 +3,9 @@ package dev.runnerscale.taskapi.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.runnerscale.taskapi.testsupport.ApiTest;
-import dev.runnerscale.taskapi.testsupport.RawHttp;
-import dev.runnerscale.taskapi.testsupport.RequestFuzzer;
 import dev.runnerscale.taskapi.tokens.Scope;
+import dev.runnerscale.testkit.RawHttp;
+import dev.runnerscale.testkit.RequestFuzzer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package dev.runnerscale.autoscaler.testsupport;
+package dev.runnerscale.testkit;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;

@@ -1,4 +1,4 @@
-package dev.runnerscale.taskapi.testsupport;
+package dev.runnerscale.testkit;
 
 import java.util.ArrayList;
 import java.util.List;

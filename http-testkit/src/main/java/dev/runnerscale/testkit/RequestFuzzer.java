@@ -1,4 +1,4 @@
-package dev.runnerscale.taskapi.testsupport;
+package dev.runnerscale.testkit;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

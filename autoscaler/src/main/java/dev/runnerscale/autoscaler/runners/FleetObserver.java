@@ -65,20 +65,17 @@ final class FleetObserver {
      */
     Demand readDemand() {
         List<RunningJob> running = ledger.inProgressJobs();
-        return Demand.of(ledger.countsByPool(), running, names);
+        return Demand.of(running, ledger.countsByPool(), names);
     }
 
     /**
      * What the ledger says is wanted: per-pool counts, the runner names of in-progress jobs, and per pool how many of
      * its in-progress jobs run on its own runners or on one not named yet (each name parsed once per pass).
      */
-    record Demand(
-            Map<String, PoolJobCounts> counts,
-            List<RunningJob> running,
-            Set<String> busyRunnerNames,
-            Map<String, Long> ownInProgress) {
+    record Demand(Map<String, PoolJobCounts> counts, Set<String> busyRunnerNames, Map<String, Long> ownInProgress) {
 
-        static Demand of(Map<String, PoolJobCounts> counts, List<RunningJob> running, RunnerNames names) {
+        /** {@code running} first: the argument order is the read order {@link #readDemand} keeps. */
+        static Demand of(List<RunningJob> running, Map<String, PoolJobCounts> counts, RunnerNames names) {
             Set<String> busy = new HashSet<>();
             Map<String, Long> own = new java.util.HashMap<>();
             for (RunningJob job : running) {
@@ -89,7 +86,7 @@ final class FleetObserver {
                     own.merge(job.pool(), 1L, Long::sum);
                 }
             }
-            return new Demand(counts, running, Set.copyOf(busy), Map.copyOf(own));
+            return new Demand(counts, Set.copyOf(busy), Map.copyOf(own));
         }
 
         PoolJobCounts counts(String pool) {

@@ -41,6 +41,11 @@ final class RunnerRetirement {
     private final RunnerListeners listeners;
     private final java.time.Clock clock;
     private final java.util.Set<String> removedThisPass = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /**
+     * Pods (by uid) whose removal GitHub refused as busy: marked, but the next pass may read the informer's cache
+     * before the mark reaches it, and must not ask GitHub again. Forgotten when the pod is deleted.
+     */
+    private final java.util.Set<String> keptBusy = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     RunnerRetirement(
             GitHubRunnerApi github,
@@ -72,7 +77,8 @@ final class RunnerRetirement {
             RegisteredRunner listed,
             String why,
             String eventReason) {
-        if (listed != null && listed.busy()) {
+        if ((listed != null && listed.busy())
+                || keptBusy.contains(pod.getMetadata().getUid())) {
             markBusy(pod);
             return Outcome.KEPT_BUSY;
         }
@@ -93,6 +99,7 @@ final class RunnerRetirement {
             if (removal.get() == RunnerRemoval.BUSY) {
                 // GitHub is the authority: it assigned a job we have not heard of yet. Keep the pod.
                 events.record(pod, RunnerEvents.NORMAL, "ScaleDownRefused", "GitHub reports the runner busy");
+                keptBusy.add(pod.getMetadata().getUid());
                 markBusy(pod);
                 log.info("removal of {} refused: GitHub reports runner {} busy", RunnerPods.name(pod), runnerId.get());
                 return Outcome.KEPT_BUSY;
@@ -111,6 +118,7 @@ final class RunnerRetirement {
     /** Deletes the pod (and its JIT Secret) and tells the listeners: the one way a pass removes a runner pod. */
     void delete(Pool pool, Pod pod, ObservedRunner runner) {
         fleet.deleteRunner(pod);
+        keptBusy.remove(pod.getMetadata().getUid());
         listeners.removed(pool, pod, runner, clock.instant());
     }
 

@@ -53,20 +53,23 @@ final class FleetSweep {
     /**
      * After a fresh listing of a scope: its runners of ours that no pod carries (and no pool still registers) are
      * removed unless busy, and the scope's pools' Secrets without a pod are deleted. The listing was taken before the
-     * pods are listed here (and the Secrets after them): anything GitHub or a Secret knows was created after its pod,
-     * so a runner or Secret without a pod here is a true orphan, not one a concurrent pass just made.
+     * pass read its pods from the API server (and the Secrets after them): anything GitHub or a Secret knows was
+     * created after its pod, so a runner or Secret without a pod here is a true orphan, not one a concurrent pass just
+     * made.
      *
      * @param namespaces every namespace runner pods of this scope may live in
+     * @param apiServer the pass's reads of the API server, taken after the listing
      */
     void sweepScope(
             GitHubScope scope,
             GitHubRunnerListings.Listing listing,
             Collection<Pool> poolsOfScope,
-            Collection<String> namespaces) {
+            Collection<String> namespaces,
+            ApiServerSnapshot apiServer) {
         Set<String> podRunnerNames = new HashSet<>();
         Set<String> podNames = new HashSet<>();
         for (String namespace : namespaces) {
-            for (Pod pod : fleet.podsIn(namespace)) {
+            for (Pod pod : apiServer.podsIn(namespace)) {
                 podNames.add(namespace + "/" + RunnerPods.name(pod));
                 String runnerName = RunnerPods.runnerName(pod);
                 if (runnerName != null) {
@@ -89,7 +92,7 @@ final class FleetSweep {
             log.info("orphan GitHub runner {} ({}) with no pod: {}", runner.name(), runner.id(), removal.get());
         }
         for (Pool pool : poolsOfScope) {
-            for (Secret secret : fleet.secrets(pool)) {
+            for (Secret secret : apiServer.secrets(pool)) {
                 deleteIfOrphan(secret, podNames);
             }
         }
@@ -101,7 +104,12 @@ final class FleetSweep {
      *
      * @param busyRunnerNames runners the ledger knows to be running a job
      */
-    boolean drain(String poolName, Collection<String> namespaces, Set<String> busyRunnerNames, Instant now) {
+    boolean drain(
+            String poolName,
+            Collection<String> namespaces,
+            Set<String> busyRunnerNames,
+            Instant now,
+            ApiServerSnapshot apiServer) {
         boolean left = false;
         Set<String> podNames = new HashSet<>();
         for (String namespace : namespaces) {
@@ -138,7 +146,7 @@ final class FleetSweep {
                     }
                 }
             }
-            for (Secret secret : fleet.secretsOf(namespace, poolName)) {
+            for (Secret secret : apiServer.secretsOf(namespace, poolName)) {
                 deleteIfOrphan(secret, podNames);
             }
         }

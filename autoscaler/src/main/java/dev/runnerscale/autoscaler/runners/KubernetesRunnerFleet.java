@@ -108,31 +108,13 @@ public class KubernetesRunnerFleet {
                 .getItems();
     }
 
-    /** A pool's JIT Secrets in a namespace (a LIST); also for a pool no longer configured. */
-    public List<Secret> secretsOf(String namespace, String pool) {
+    /** Every runner JIT Secret in the namespace (a LIST), whatever its pool. */
+    public List<Secret> secretsIn(String namespace) {
         return client.secrets()
                 .inNamespace(namespace)
                 .withLabel(MANAGED_BY_LABEL, MANAGED_BY)
-                .withLabel(POOL_LABEL, pool)
                 .list()
                 .getItems();
-    }
-
-    /**
-     * A pool's pods as the API server has them now (a LIST): for the orphan sweep, which must see every pod created
-     * before the runners and Secrets it compares them with.
-     */
-    public List<Pod> pods(Pool pool) {
-        return client.pods()
-                .inNamespace(pool.namespace())
-                .withLabel(MANAGED_BY_LABEL, MANAGED_BY)
-                .withLabel(POOL_LABEL, pool.name())
-                .list()
-                .getItems();
-    }
-
-    public List<Secret> secrets(Pool pool) {
-        return secretsOf(pool.namespace(), pool.name());
     }
 
     /**

@@ -52,6 +52,7 @@ public class ReconcileLoop implements SmartLifecycle {
     private final AtomicLong passes = new AtomicLong();
     private final List<SharedIndexInformer<Pod>> informers = new CopyOnWriteArrayList<>();
     private volatile ScheduledExecutorService executor;
+    private volatile java.util.concurrent.ExecutorService listingExecutor;
     private volatile boolean running;
 
     public ReconcileLoop(
@@ -169,6 +170,14 @@ public class ReconcileLoop implements SmartLifecycle {
             t.setDaemon(true);
             return t;
         });
+        // GitHub's runner listings (pages of 100 at GitHub's latency) on a thread of their own: a pass never waits for
+        // one, and the listing's arrival runs the pass that sweeps with it
+        listingExecutor = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "runnerscale-github-listing");
+            t.setDaemon(true);
+            return t;
+        });
+        reconciler.listGitHubOn(listingExecutor, this::requestAll);
         running = true;
         // no client, no informer: triggered by the ledger, requeues and the resync only
         Set<String> namespaces = client == null ? Set.of() : reconciler.namespaces();
@@ -218,6 +227,12 @@ public class ReconcileLoop implements SmartLifecycle {
                 current.shutdownNow();
                 Thread.currentThread().interrupt();
             }
+        }
+        java.util.concurrent.ExecutorService listing = listingExecutor;
+        listingExecutor = null;
+        reconciler.listGitHubInPass();
+        if (listing != null) {
+            listing.shutdownNow(); // a listing under way is simply not used: the next leader lists again
         }
         // Only after the last pass: a pass in flight still reads the cache, and the pods it creates still send
         // events, which are better received than cut off mid-stream.

@@ -45,8 +45,9 @@ import org.slf4j.MDC;
  * provider and interruption records). Level-based: nothing depends on the event that triggered the pass, so a
  * repeated or concurrent pass does no harm — the slot-named pods make the API server refuse anything over the cap.
  *
- * <p>GitHub is listed once per scope (not per pool) when due; after a fresh listing the {@link FleetSweep} removes
- * what no pool owns. Pools no longer configured are drained. Pools are visited least recently served first, so a
+ * <p>GitHub is listed once per scope (not per pool) when due, off the pass's thread while the loop runs; the pass after
+ * a listing arrived reads the pods and Secrets from the API server once per namespace ({@link ApiServerSnapshot}) and
+ * the {@link FleetSweep} removes what no pool owns. Pools no longer configured are drained. Pools are visited least recently served first, so a
  * pool whose calls fail cannot starve the others.
  */
 public class RunnerReconciler {
@@ -185,6 +186,19 @@ public class RunnerReconciler {
         fleet.dropPodCaches();
     }
 
+    /**
+     * Lists GitHub's runners on {@code executor} instead of inside the pass, and calls {@code onArrival} when a
+     * listing has arrived, so that a pass sweeps with it (see {@link GitHubRunnerListings}).
+     */
+    public void listGitHubOn(java.util.concurrent.Executor executor, Runnable onArrival) {
+        listings.listOn(executor, onArrival);
+    }
+
+    /** Lists GitHub's runners inside the pass again (the executor given before is going away). */
+    public void listGitHubInPass() {
+        listings.listInPass();
+    }
+
     /** This replica stopped leading: its decisions and gauges are no longer the fleet's. */
     public void leadershipLost() {
         board.clear();
@@ -211,15 +225,18 @@ public class RunnerReconciler {
                 List<Pool> ofScope = poolsOfScope(key);
                 boolean active = ofScope.stream().anyMatch(p -> active(p, demand));
                 listings.refreshIfDue(key, ofScope, active, now).ifPresent(l -> fresh.put(key.key(), l));
-                if (!github.dryRun()) {
+                if (!github.dryRun() && !listings.listing(key)) {
                     requeue = earliest(requeue, listings.nextDue(key, active, now));
                 }
             }
 
+            // The pass's own reads of the API server (after the listing): one LIST of pods and of Secrets per namespace
+            // when a synced pool or the sweep needs them, shared by all.
+            ApiServerSnapshot apiServer = new ApiServerSnapshot(fleet);
             for (Pool pool : pass) {
                 MDC.put("pool", pool.name());
                 try {
-                    boolean synced = fresh.containsKey(pool.github().key());
+                    ApiServerSnapshot synced = fresh.containsKey(pool.github().key()) ? apiServer : null;
                     Instant next =
                             metrics.reconcileTimer(pool.name()).record(() -> reconcilePool(pool, demand, synced));
                     requeue = earliest(requeue, next);
@@ -237,11 +254,11 @@ public class RunnerReconciler {
 
             for (Map.Entry<String, Listing> listed : fresh.entrySet()) {
                 List<Pool> ofScope = poolsOfScope(listed.getKey());
-                sweep.sweepScope(ofScope.get(0).github(), listed.getValue(), ofScope, namespaces());
+                sweep.sweepScope(ofScope.get(0).github(), listed.getValue(), ofScope, namespaces(), apiServer);
             }
             for (String removed : poolNames) {
                 if (!pools.containsKey(removed)
-                        && sweep.drain(removed, namespaces(), demand.busyRunnerNames(), clock.instant())) {
+                        && sweep.drain(removed, namespaces(), demand.busyRunnerNames(), clock.instant(), apiServer)) {
                     requeue = earliest(requeue, clock.instant().plus(properties.githubSyncInterval()));
                 }
             }
@@ -251,7 +268,8 @@ public class RunnerReconciler {
         }
     }
 
-    private Instant reconcilePool(Pool pool, Demand demand, boolean synced) {
+    /** @param synced the pass's reads of the API server when GitHub was listed for the pool's scope, else null */
+    private Instant reconcilePool(Pool pool, Demand demand, ApiServerSnapshot synced) {
         Instant now = clock.instant();
         PoolObservation observed = observer.observe(pool, demand, now);
         ScalingDecision decision = policy.decide(observed.snapshot());
@@ -272,7 +290,8 @@ public class RunnerReconciler {
     }
 
     /** The act step: ended pods out, new pods in, registration, busy runners marked, idle runners retired. */
-    private Instant act(Pool pool, PoolObservation observed, ScalingDecision decision, boolean synced, Instant now) {
+    private Instant act(
+            Pool pool, PoolObservation observed, ScalingDecision decision, ApiServerSnapshot synced, Instant now) {
         Instant requeue = null;
 
         // 1. Ended, stuck and offline pods free their slots; runners that never worked feed the back-off.
@@ -369,9 +388,25 @@ public class RunnerReconciler {
                     .toList();
             boolean go = registrar.register(pool, created)
                     && registrar.registerAbandoned(pool, staying, observed.runners(), now);
-            if (go && synced) {
-                registrar.registerLostSecrets(pool, fleet.pods(pool));
+            if (go && synced != null) {
+                registrar.registerLostSecrets(pool, synced);
             }
+        }
+        // Create only what can be registered: the pass learnt only now that GitHub holds the pool or its credential
+        // (the call that told it was this registration, or a listing that failed meanwhile on its own thread). The new
+        // pods it could not register would wait for a Secret until the pending timeout, and with Karpenter perhaps buy
+        // a node: they go at once, and the pool's decision says registration_held until the hold ends.
+        if (!dryRun && !created.isEmpty() && calls.heldUntil(pool).isPresent()) {
+            for (Pod pod : List.copyOf(created)) {
+                if (registrar.awaiting(pool, pod)) {
+                    retirement.delete(pool, pod, RunnerPods.observe(pod, false, false, now));
+                    registrar.forget(pool, RunnerPods.name(pod));
+                    created.remove(pod);
+                    log.info(
+                            "runner pod {} not registrable while GitHub holds the pool; deleted", RunnerPods.name(pod));
+                }
+            }
+            requeue = earliest(requeue, calls.heldUntil(pool).orElse(null));
         }
         if (registrar.anyAwaiting()) {
             requeue = earliest(requeue, now.plus(ERROR_REQUEUE));

@@ -72,6 +72,11 @@ final class RunnerRegistrar {
         return !awaiting.isEmpty();
     }
 
+    /** Whether the pod this replica created still waits for its registration. */
+    boolean awaiting(Pool pool, Pod pod) {
+        return awaiting.contains(key(pool, RunnerPods.name(pod)));
+    }
+
     /** Registers the pods; stops at the first failure (the pool or its credential is then held). */
     boolean register(Pool pool, Collection<Pod> pods) {
         for (Pod pod : pods) {
@@ -107,10 +112,11 @@ final class RunnerRegistrar {
      * reused slot) can never start: it is registered again under a fresh name. Reads the pool's Secrets (a LIST), so
      * the caller runs it with the GitHub sync, not on every pass.
      */
-    boolean registerLostSecrets(Pool pool, List<Pod> pods) {
-        Set<String> secretNames =
-                fleet.secrets(pool).stream().map(s -> s.getMetadata().getName()).collect(Collectors.toSet());
-        for (Pod pod : pods) {
+    boolean registerLostSecrets(Pool pool, ApiServerSnapshot apiServer) {
+        Set<String> secretNames = apiServer.secrets(pool).stream()
+                .map(s -> s.getMetadata().getName())
+                .collect(Collectors.toSet());
+        for (Pod pod : apiServer.pods(pool)) {
             String secretName = RunnerPodFactory.secretName(RunnerPods.name(pod));
             if (RunnerPods.annotation(pod, RUNNER_ID_ANNOTATION) != null
                     && RunnerPods.pending(pod)

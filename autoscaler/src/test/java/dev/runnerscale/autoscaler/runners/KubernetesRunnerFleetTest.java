@@ -64,7 +64,7 @@ class KubernetesRunnerFleetTest {
                         .until(() -> fleet.observedPods(spot).size() == 3);
 
                 // the orphan sweep still asks the API server
-                fleet.pods(spot);
+                fleet.podsIn(spot.namespace());
                 assertThat(podLists.get()).isEqualTo(synced + 1);
 
                 // a cache whose watch has ended is not trusted: decisions ask the API server again

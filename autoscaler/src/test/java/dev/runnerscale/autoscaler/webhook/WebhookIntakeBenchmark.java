@@ -173,6 +173,10 @@ public final class WebhookIntakeBenchmark {
             JdbcTemplate database = context.getBean(JdbcTemplate.class);
             Runnable settle = () -> settle(database);
             settle.run();
+            if (STATEMENTS) {
+                database.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
+                database.execute("SELECT pg_stat_statements_reset()");
+            }
             Phase bareClosed = Load.closed("bare 204, capacity", port, Target.BARE, closed, connections, seconds);
             settle.run();
             Phase webhookClosed =
@@ -222,6 +226,9 @@ public final class WebhookIntakeBenchmark {
                     batches.max(java.util.concurrent.TimeUnit.MILLISECONDS),
                     registry.get("runnerscale_ledger_batch_size").summary().mean());
             JdbcTemplate jdbc = context.getBean(JdbcTemplate.class);
+            if (STATEMENTS) {
+                printStatements(jdbc, webhookClosed.requests() + (webhookOpen == null ? 0 : webhookOpen.requests()));
+            }
             long stored = jdbc.queryForObject(
                     "SELECT count(*) FROM webhook_deliveries WHERE job_id >= ?", Long.class, firstMeasured);
             int answered = webhookClosed.requests() + (webhookOpen == null ? 0 : webhookOpen.requests());
@@ -276,6 +283,10 @@ public final class WebhookIntakeBenchmark {
                     "log_line_prefix", "%m_%p_",
                     "track_wal_io_timing", "on"));
         }
+        if (STATEMENTS) {
+            settings.put("shared_preload_libraries", "pg_stat_statements");
+            settings.put("pg_stat_statements.track", "all");
+        }
         // -Dbenchmark.pg-settings=name=value,name=value: to try a server setting
         for (String setting : System.getProperty("benchmark.pg-settings", "").split(",")) {
             if (setting.contains("=")) {
@@ -283,6 +294,45 @@ public final class WebhookIntakeBenchmark {
             }
         }
         return settings;
+    }
+
+    /**
+     * {@code -Dbenchmark.pg-statements}: PostgreSQL's own execution time per statement over the measured phases
+     * ({@code pg_stat_statements}), per webhook delivery, and the part of it spent by the queue-time recorder (the
+     * statements that name its columns): what recording the timeline costs the database, apart from the machine's
+     * run-to-run spread.
+     */
+    private static final boolean STATEMENTS = System.getProperty("benchmark.pg-statements") != null;
+
+    private static void printStatements(JdbcTemplate jdbc, int deliveries) {
+        List<Map<String, Object>> rows = jdbc.queryForList("""
+                SELECT calls, total_exec_time AS ms, left(regexp_replace(query, '\\s+', ' ', 'g'), 90) AS query,
+                       query ~ '(demand_seen_at|timeline_recorded_at|stuck_at|runner_pod)' AS recorder
+                FROM pg_stat_statements
+                WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+                ORDER BY total_exec_time DESC
+                """);
+        double all = 0;
+        double recorder = 0;
+        for (Map<String, Object> row : rows) {
+            double ms = ((Number) row.get("ms")).doubleValue();
+            all += ms;
+            if (Boolean.TRUE.equals(row.get("recorder"))) {
+                recorder += ms;
+            }
+        }
+        System.out.printf(
+                "PostgreSQL execution time over the measured phases: %.1f us per webhook delivery, of which the"
+                        + " queue-time recorder %.2f us (%.2f %%)%n",
+                all * 1000 / deliveries, recorder * 1000 / deliveries, all == 0 ? 0 : 100 * recorder / all);
+        rows.stream()
+                .limit(12)
+                .forEach(row -> System.out.printf(
+                        "    %8d calls %10.1f ms %s %s%n",
+                        ((Number) row.get("calls")).longValue(),
+                        ((Number) row.get("ms")).doubleValue(),
+                        Boolean.TRUE.equals(row.get("recorder")) ? "[recorder]" : "          ",
+                        row.get("query")));
     }
 
     /** Enough connections that one is free when a request is due, even while answers are slow. */

@@ -165,11 +165,16 @@ public class ReconcileLoop implements SmartLifecycle {
 
     @Override
     public void start() {
-        executor = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "runnerscale-reconciler");
-            t.setDaemon(true);
-            return t;
-        });
+        java.util.concurrent.ScheduledThreadPoolExecutor passes =
+                new java.util.concurrent.ScheduledThreadPoolExecutor(1, r -> {
+                    Thread t = new Thread(r, "runnerscale-reconciler");
+                    t.setDaemon(true);
+                    return t;
+                });
+        // stop() waits for a pass under way, not for requeues due later (a pending timeout, a hold's end): by default
+        // a delayed task still runs after shutdown, and stopping waited for it up to the 10 s limit
+        passes.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        executor = passes;
         // GitHub's runner listings (pages of 100 at GitHub's latency) on a thread of their own: a pass never waits for
         // one, and the listing's arrival runs the pass that sweeps with it
         listingExecutor = Executors.newSingleThreadExecutor(r -> {

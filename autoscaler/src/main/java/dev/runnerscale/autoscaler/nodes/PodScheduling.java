@@ -4,7 +4,6 @@ import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Optional;
 
@@ -33,13 +32,18 @@ public final class PodScheduling {
      * (a pod bound directly, without the scheduler, has no condition).
      */
     public static Optional<Instant> scheduledAt(Pod pod) {
-        Optional<Instant> condition =
-                condition(pod).filter(c -> "True".equals(c.getStatus())).map(c -> instant(c.getLastTransitionTime()));
-        if (condition.isPresent() && condition.get() != null) {
-            return condition;
-        }
-        return Optional.ofNullable(
-                pod.getStatus() == null ? null : instant(pod.getStatus().getStartTime()));
+        return scheduledBySchedulerAt(pod)
+                .or(() -> Optional.ofNullable(
+                        pod.getStatus() == null
+                                ? null
+                                : KubernetesTimestamps.parse(pod.getStatus().getStartTime())));
+    }
+
+    /** When the scheduler bound the pod: its {@code PodScheduled=True} condition's time, if it has one. */
+    public static Optional<Instant> scheduledBySchedulerAt(Pod pod) {
+        return condition(pod)
+                .filter(c -> "True".equals(c.getStatus()))
+                .map(c -> KubernetesTimestamps.parse(c.getLastTransitionTime()));
     }
 
     /**
@@ -53,8 +57,10 @@ public final class PodScheduling {
         return condition(pod)
                 .filter(c -> "False".equals(c.getStatus()) && UNSCHEDULABLE.equals(c.getReason()))
                 .map(c -> {
-                    Instant at = instant(c.getLastTransitionTime());
-                    return at != null ? at : instant(pod.getMetadata().getCreationTimestamp());
+                    Instant at = KubernetesTimestamps.parse(c.getLastTransitionTime());
+                    return at != null
+                            ? at
+                            : KubernetesTimestamps.parse(pod.getMetadata().getCreationTimestamp());
                 });
     }
 
@@ -75,18 +81,35 @@ public final class PodScheduling {
                 .filter(s -> container.equals(s.getName()))
                 .map(ContainerStatus::getState)
                 .filter(s -> s != null && s.getTerminated() != null)
-                .map(s -> instant(s.getTerminated().getFinishedAt()))
+                .map(s -> KubernetesTimestamps.parse(s.getTerminated().getFinishedAt()))
+                .filter(i -> i != null)
+                .findFirst();
+    }
+
+    /** When the container started, running or since ended ({@code state.running|terminated.startedAt}). */
+    public static Optional<Instant> containerStartedAt(Pod pod, String container) {
+        if (pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null) {
+            return Optional.empty();
+        }
+        return pod.getStatus().getContainerStatuses().stream()
+                .filter(s -> container.equals(s.getName()) && s.getState() != null)
+                .map(ContainerStatus::getState)
+                .map(s -> s.getRunning() != null
+                        ? KubernetesTimestamps.parse(s.getRunning().getStartedAt())
+                        : s.getTerminated() != null
+                                ? KubernetesTimestamps.parse(s.getTerminated().getStartedAt())
+                                : null)
                 .filter(i -> i != null)
                 .findFirst();
     }
 
     /** When the pod was asked to go ({@code metadata.deletionTimestamp}). */
     public static Optional<Instant> deletedAt(Pod pod) {
-        return Optional.ofNullable(instant(pod.getMetadata().getDeletionTimestamp()));
+        return Optional.ofNullable(KubernetesTimestamps.parse(pod.getMetadata().getDeletionTimestamp()));
     }
 
     public static Optional<Instant> createdAt(Pod pod) {
-        return Optional.ofNullable(instant(pod.getMetadata().getCreationTimestamp()));
+        return Optional.ofNullable(KubernetesTimestamps.parse(pod.getMetadata().getCreationTimestamp()));
     }
 
     private static Optional<PodCondition> condition(Pod pod) {
@@ -98,16 +121,5 @@ public final class PodScheduling {
         return conditions.stream()
                 .filter(c -> POD_SCHEDULED.equals(c.getType()))
                 .findFirst();
-    }
-
-    private static Instant instant(String timestamp) {
-        if (timestamp == null || timestamp.isBlank()) {
-            return null;
-        }
-        try {
-            return Instant.parse(timestamp);
-        } catch (DateTimeParseException e) {
-            return null;
-        }
     }
 }

@@ -16,9 +16,11 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -52,7 +54,7 @@ public class ReconcileLoop implements SmartLifecycle {
     private final AtomicLong passes = new AtomicLong();
     private final List<SharedIndexInformer<Pod>> informers = new CopyOnWriteArrayList<>();
     private volatile ScheduledExecutorService executor;
-    private volatile java.util.concurrent.ExecutorService listingExecutor;
+    private volatile ExecutorService listingExecutor;
     private volatile boolean running;
 
     public ReconcileLoop(
@@ -165,12 +167,11 @@ public class ReconcileLoop implements SmartLifecycle {
 
     @Override
     public void start() {
-        java.util.concurrent.ScheduledThreadPoolExecutor passes =
-                new java.util.concurrent.ScheduledThreadPoolExecutor(1, r -> {
-                    Thread t = new Thread(r, "runnerscale-reconciler");
-                    t.setDaemon(true);
-                    return t;
-                });
+        ScheduledThreadPoolExecutor passes = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "runnerscale-reconciler");
+            t.setDaemon(true);
+            return t;
+        });
         // stop() waits for a pass under way, not for requeues due later (a pending timeout, a hold's end): by default
         // a delayed task still runs after shutdown, and stopping waited for it up to the 10 s limit
         passes.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
@@ -233,7 +234,7 @@ public class ReconcileLoop implements SmartLifecycle {
                 Thread.currentThread().interrupt();
             }
         }
-        java.util.concurrent.ExecutorService listing = listingExecutor;
+        ExecutorService listing = listingExecutor;
         listingExecutor = null;
         reconciler.listGitHubInPass();
         if (listing != null) {

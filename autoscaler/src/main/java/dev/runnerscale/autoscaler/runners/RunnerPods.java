@@ -9,6 +9,7 @@ import static dev.runnerscale.autoscaler.runners.RunnerPodFactory.RUNNER_NAME_AN
 import static dev.runnerscale.autoscaler.runners.RunnerPodFactory.SLOT_LABEL;
 import static dev.runnerscale.autoscaler.runners.RunnerPodFactory.TOOK_JOB_ANNOTATION;
 
+import dev.runnerscale.autoscaler.nodes.KubernetesTimestamps;
 import dev.runnerscale.autoscaler.scaling.ObservedRunner;
 import dev.runnerscale.autoscaler.scaling.RunnerExit;
 import dev.runnerscale.autoscaler.scaling.RunnerState;
@@ -16,7 +17,6 @@ import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -170,13 +170,7 @@ final class RunnerPods {
     }
 
     static Instant instant(String timestamp, Instant fallback) {
-        if (timestamp == null || timestamp.isBlank()) {
-            return fallback;
-        }
-        try {
-            return Instant.parse(timestamp);
-        } catch (DateTimeParseException e) {
-            return fallback;
-        }
+        Instant at = KubernetesTimestamps.parse(timestamp);
+        return at == null ? fallback : at;
     }
 }

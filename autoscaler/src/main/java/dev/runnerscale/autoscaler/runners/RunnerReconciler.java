@@ -33,6 +33,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -190,7 +191,7 @@ public class RunnerReconciler {
      * Lists GitHub's runners on {@code executor} instead of inside the pass, and calls {@code onArrival} when a
      * listing has arrived, so that a pass sweeps with it (see {@link GitHubRunnerListings}).
      */
-    public void listGitHubOn(java.util.concurrent.Executor executor, Runnable onArrival) {
+    public void listGitHubOn(Executor executor, Runnable onArrival) {
         listings.listOn(executor, onArrival);
     }
 

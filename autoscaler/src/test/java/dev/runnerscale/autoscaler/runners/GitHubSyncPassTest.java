@@ -153,14 +153,7 @@ class GitHubSyncPassTest {
         // a lost JIT Secret: the pass re-registers its pending pod, so it must have read the pool's Secrets
         String lost = world.pods("medium").get(0).getMetadata().getName();
         world.client.secrets().inNamespace(a).withName(lost + "-jit").delete();
-        Awaitility.await()
-                .atMost(Duration.ofSeconds(30))
-                .until(() -> world.client
-                                .secrets()
-                                .inNamespace(a)
-                                .withName(lost + "-jit")
-                                .get()
-                        == null);
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> !jitSecretExists(a, lost));
 
         lists.clear();
         replica.pass(); // the sync interval is 0 here: this pass lists GitHub inside it and syncs every pool
@@ -170,13 +163,15 @@ class GitHubSyncPassTest {
                 .allSatisfy((path, count) -> assertThat(count.get())
                         .as("reads of %s in one synced pass over four pools", path)
                         .isEqualTo(1));
-        Awaitility.await()
-                .atMost(Duration.ofSeconds(30))
-                .until(() -> world.client
-                                .secrets()
-                                .inNamespace(a)
-                                .withName(lost + "-jit")
-                                .get()
-                        != null);
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> jitSecretExists(a, lost));
+    }
+
+    private boolean jitSecretExists(String namespace, String podName) {
+        return world.client
+                        .secrets()
+                        .inNamespace(namespace)
+                        .withName(podName + "-jit")
+                        .get()
+                != null;
     }
 }

@@ -1,12 +1,12 @@
 package dev.runnerscale.autoscaler.capacity.providers;
 
+import dev.runnerscale.autoscaler.nodes.KubernetesTimestamps;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -129,32 +129,18 @@ public class KarpenterEvents {
     /** The last time the Event happened: its series' last observation, else its last timestamp, else its event time. */
     static Instant lastSeen(Event e) {
         if (e.getSeries() != null && e.getSeries().getLastObservedTime() != null) {
-            Instant at = parse(e.getSeries().getLastObservedTime().getTime());
+            Instant at = KubernetesTimestamps.parse(
+                    e.getSeries().getLastObservedTime().getTime());
             if (at != null) {
                 return at;
             }
         }
-        Instant last = parse(e.getLastTimestamp());
+        Instant last = KubernetesTimestamps.parse(e.getLastTimestamp());
         if (last != null) {
             return last;
         }
         return e.getEventTime() == null
-                ? parse(e.getFirstTimestamp())
-                : parse(e.getEventTime().getTime());
-    }
-
-    private static Instant parse(String timestamp) {
-        if (timestamp == null || timestamp.isBlank()) {
-            return null;
-        }
-        try {
-            return Instant.parse(timestamp);
-        } catch (DateTimeParseException e) {
-            try {
-                return java.time.OffsetDateTime.parse(timestamp).toInstant();
-            } catch (DateTimeParseException again) {
-                return null;
-            }
-        }
+                ? KubernetesTimestamps.parse(e.getFirstTimestamp())
+                : KubernetesTimestamps.parse(e.getEventTime().getTime());
     }
 }

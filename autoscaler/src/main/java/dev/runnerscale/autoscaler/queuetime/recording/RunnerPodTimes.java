@@ -1,13 +1,11 @@
 package dev.runnerscale.autoscaler.queuetime.recording;
 
+import dev.runnerscale.autoscaler.nodes.KubernetesTimestamps;
+import dev.runnerscale.autoscaler.nodes.PodScheduling;
 import dev.runnerscale.autoscaler.queuetime.TimelineFacts.PodTimes;
 import dev.runnerscale.autoscaler.runners.RunnerPodFactory;
-import io.fabric8.kubernetes.api.model.ContainerState;
-import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodCondition;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.Optional;
 
@@ -41,67 +39,32 @@ final class RunnerPodTimes {
         String uid = pod.getMetadata().getUid();
         Instant created = known.createdAt(uid);
         if (created == null) {
-            created = parse(pod.getMetadata().getCreationTimestamp());
+            created = PodScheduling.createdAt(pod).orElse(null);
         }
         Instant registered = known.registeredAt(uid);
         if (registered == null) {
-            registered = parse(annotation(pod, RunnerPodFactory.REGISTERED_AT_ANNOTATION));
+            registered = KubernetesTimestamps.parse(annotation(pod, RunnerPodFactory.REGISTERED_AT_ANNOTATION));
         }
         Boolean newNode = null;
-        String node = pod.getSpec() == null ? null : pod.getSpec().getNodeName();
-        if (node != null && created != null) {
-            Optional<Instant> nodeCreated = nodes.createdAt(node);
+        Optional<String> node = PodScheduling.nodeName(pod);
+        if (node.isPresent() && created != null) {
+            Optional<Instant> nodeCreated = nodes.createdAt(node.get());
             if (nodeCreated.isPresent()) {
                 newNode = nodeCreated.get().isAfter(created);
             }
         }
         return new PodTimes(
-                pod.getMetadata().getName(), created, scheduledAt(pod), newNode, registered, startedAt(pod));
-    }
-
-    private static Instant scheduledAt(Pod pod) {
-        if (pod.getStatus() == null || pod.getStatus().getConditions() == null) {
-            return null;
-        }
-        for (PodCondition c : pod.getStatus().getConditions()) {
-            if ("PodScheduled".equals(c.getType()) && "True".equals(c.getStatus())) {
-                return parse(c.getLastTransitionTime());
-            }
-        }
-        return null;
-    }
-
-    private static Instant startedAt(Pod pod) {
-        if (pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null) {
-            return null;
-        }
-        for (ContainerStatus s : pod.getStatus().getContainerStatuses()) {
-            if (RunnerPodFactory.RUNNER_CONTAINER.equals(s.getName()) && s.getState() != null) {
-                ContainerState state = s.getState();
-                if (state.getRunning() != null) {
-                    return parse(state.getRunning().getStartedAt());
-                }
-                if (state.getTerminated() != null) {
-                    return parse(state.getTerminated().getStartedAt());
-                }
-            }
-        }
-        return null;
+                pod.getMetadata().getName(),
+                created,
+                PodScheduling.scheduledBySchedulerAt(pod).orElse(null),
+                newNode,
+                registered,
+                PodScheduling.containerStartedAt(pod, RunnerPodFactory.RUNNER_CONTAINER)
+                        .orElse(null));
     }
 
     private static String annotation(Pod pod, String key) {
         Map<String, String> annotations = pod.getMetadata().getAnnotations();
         return annotations == null ? null : annotations.get(key);
-    }
-
-    private static Instant parse(String timestamp) {
-        if (timestamp == null || timestamp.isBlank()) {
-            return null;
-        }
-        try {
-            return Instant.parse(timestamp);
-        } catch (DateTimeParseException e) {
-            return null;
-        }
     }
 }
